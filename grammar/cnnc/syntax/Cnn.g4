@@ -1,0 +1,108 @@
+// The .cnn language: a network as a list of layer statements, plus training settings.
+// Statements are separated by newlines or ';'. Sizes such as 28x28x1 are single tokens.
+// The grammar accepts some things the checker rejects (negative numbers, reals where a
+// count is wanted) so that those mistakes get a precise message instead of a syntax error.
+grammar Cnn;
+
+program     : sep* (statement (sep+ statement)*)? sep* EOF ;
+sep         : NEWLINE | SEMI ;
+
+statement   : inputStmt
+            | convStmt
+            | poolStmt
+            | flattenStmt
+            | denseStmt
+            | dropoutStmt
+            | activationStmt
+            | optimizerStmt
+            | epochsStmt
+            | batchStmt
+            | seedStmt
+            ;
+
+inputStmt      : INPUT dims ;
+convStmt       : CONV number dims convOption* ;
+poolStmt       : POOL poolKind? dims poolOption* ;
+flattenStmt    : FLATTEN ;
+denseStmt      : DENSE number denseOption* ;
+dropoutStmt    : DROPOUT number ;
+activationStmt : activation ;
+
+optimizerStmt  : OPTIMIZER optimizerName optimizerOption* ;
+epochsStmt     : EPOCHS number ;
+batchStmt      : BATCH number ;
+seedStmt       : SEED number ;
+
+convOption  : STRIDE number                   # strideOption
+            | PAD (number | SAME | VALID)     # padOption
+            | activation                      # convActivation
+            | regularizer                     # convRegularizer
+            | FREEZE                          # convFreeze
+            ;
+poolOption  : STRIDE number ;
+denseOption : activation                      # denseActivation
+            | regularizer                     # denseRegularizer
+            | FREEZE                          # denseFreeze
+            ;
+regularizer : (L1 | L2) number ;
+
+optimizerOption : (LR | MOMENTUM | RHO | BETA1 | BETA2 | EPSILON) number ;
+optimizerName   : SGD | RMSPROP | ADAM ;
+
+poolKind    : MAX | AVG ;
+activation  : RELU | SIGMOID | TANH | SOFTMAX | LINEAR ;
+dims        : DIMS | INT ;
+number      : MINUS? (INT | REAL) ;
+
+INPUT     : 'input' ;
+CONV      : 'conv' ;
+POOL      : 'pool' ;
+FLATTEN   : 'flatten' ;
+DENSE     : 'dense' ;
+DROPOUT   : 'dropout' ;
+OPTIMIZER : 'optimizer' ;
+EPOCHS    : 'epochs' ;
+BATCH     : 'batch' ;
+SEED      : 'seed' ;
+STRIDE    : 'stride' ;
+PAD       : 'pad' ;
+SAME      : 'same' ;
+VALID     : 'valid' ;
+FREEZE    : 'freeze' ;
+L1        : 'l1' ;
+L2        : 'l2' ;
+MAX       : 'max' ;
+AVG       : 'avg' ;
+RELU      : 'relu' ;
+SIGMOID   : 'sigmoid' ;
+TANH      : 'tanh' ;
+SOFTMAX   : 'softmax' ;
+LINEAR    : 'linear' ;
+SGD       : 'sgd' ;
+RMSPROP   : 'rmsprop' ;
+ADAM      : 'adam' ;
+LR        : 'lr' ;
+MOMENTUM  : 'momentum' ;
+RHO       : 'rho' ;
+BETA1     : 'beta1' ;
+BETA2     : 'beta2' ;
+EPSILON   : 'epsilon' ;
+
+DIMS      : DIGIT+ ([xX] DIGIT+)+ ;
+REAL      : DIGIT+ '.' DIGIT* EXPONENT?
+          | '.' DIGIT+ EXPONENT?
+          | DIGIT+ EXPONENT
+          ;
+INT       : DIGIT+ ;
+MINUS     : '-' ;
+SEMI      : ';' ;
+IDENT     : [a-zA-Z_] [a-zA-Z_0-9]* ;
+
+NEWLINE   : '\r'? '\n' | '\r' ;
+COMMENT   : ('#' | '//') ~[\r\n]* -> skip ;
+WS        : [ \t\f]+ -> skip ;
+// Anything else becomes one token the parser rejects, so the user sees where it is.
+UNKNOWN   : . ;
+
+fragment DIGIT    : [0-9] ;
+fragment EXPONENT : [eE] [+-]? DIGIT+ ;

@@ -1,0 +1,48 @@
+package cnnc.ast;
+
+import cnnc.diag.Span;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One statement of a .cnn file, as written. Values are not yet judged: a conv may have zero
+ * filters or a kernel larger than its input; that is the checker's business.
+ */
+public sealed interface Statement {
+    /** The whole statement, from its keyword to its last option. */
+    Span span();
+
+    /** {@code input HxWxC}, or {@code input N} for a vector. */
+    record Input(Span span, int height, int width, int channels, boolean isVector, Span sizeSpan)
+            implements Statement {}
+
+    record Conv(Span span, IntArg filters, Extent kernel, Optional<IntArg> stride, Optional<Padding> padding,
+            Optional<Activation> activation, Optional<RealArg> l1, Optional<RealArg> l2, boolean frozen)
+            implements Statement {}
+
+    record Pool(Span span, PoolKind kind, Extent window, Optional<IntArg> stride) implements Statement {}
+
+    record Flatten(Span span) implements Statement {}
+
+    record Dense(Span span, IntArg units, Optional<Activation> activation, Optional<RealArg> l1,
+            Optional<RealArg> l2, boolean frozen) implements Statement {}
+
+    record Dropout(Span span, RealArg rate) implements Statement {}
+
+    record ActivationLayer(Span span, Activation activation) implements Statement {}
+
+    /** {@code optimizer rmsprop lr 0.001 rho 0.9}: options by keyword. */
+    record Optimizer(Span span, OptimizerKind kind, Map<String, RealArg> options) implements Statement {}
+
+    record Epochs(Span span, IntArg count) implements Statement {}
+
+    record Batch(Span span, IntArg size) implements Statement {}
+
+    record Seed(Span span, IntArg seed) implements Statement {}
+
+    /**
+     * A statement that could not be built (a syntax error or a bad number inside it, already
+     * reported). It stands in its place so later shape errors are not blamed on it.
+     */
+    record Broken(Span span) implements Statement {}
+}

@@ -1,0 +1,26 @@
+package cnnc.cli;
+
+import cnnc.report.Summary;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "summary", description = "Print the layer table: output shapes, parameters, multiply-accumulates.")
+final class SummaryCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "the .cnn file")
+    Path file;
+
+    @Override
+    public Integer call() {
+        var network = Sources.network(file, spec.commandLine().getErr());
+        spec.commandLine().getOut().print(Summary.render(network));
+        spec.commandLine().getOut().flush();
+        return ExitCodes.OK;
+    }
+}

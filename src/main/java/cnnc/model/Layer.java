@@ -1,0 +1,143 @@
+package cnnc.model;
+
+import cnnc.ast.Activation;
+import cnnc.ast.PoolKind;
+import cnnc.diag.Span;
+
+/**
+ * A checked layer: every shape known and valid. Names are the kind plus a 1-based ordinal of
+ * that kind ({@code conv1}, {@code dense2}), the names its tensors carry in model files.
+ */
+public sealed interface Layer {
+    String name();
+
+    Shape in();
+
+    Shape out();
+
+    /** Where the layer was written, for messages and generated Javadoc. */
+    Span span();
+
+    /** The statement as written, e.g. {@code conv 10 3x3 relu}. */
+    String source();
+
+    /** Weights plus biases. */
+    default long params() {
+        return 0;
+    }
+
+    /** Multiply-accumulates of one forward pass over one example. */
+    default long macs() {
+        return 0;
+    }
+
+    /** Whether training may change the parameters ({@code freeze} says no). */
+    default boolean trainable() {
+        return true;
+    }
+
+    /** A short type for the summary table, e.g. {@code Conv 3x3}. */
+    String typeLabel();
+
+    /** conv K KHxKW: weights laid out [K][C][KH][KW] as PyTorch does. */
+    record Conv(String name, Shape.Volume in, Shape.Volume out, Span span, String source, int kernelHeight,
+            int kernelWidth, int stride, int padTop, int padLeft, int padBottom, int padRight,
+            Activation activation, double l1, double l2, boolean frozen) implements Layer {
+        public int filters() {
+            return out.channels();
+        }
+
+        public int weightCount() {
+            return filters() * in.channels() * kernelHeight * kernelWidth;
+        }
+
+        @Override
+        public long params() {
+            return (long) weightCount() + filters();
+        }
+
+        @Override
+        public long macs() {
+            return (long) out.height() * out.width() * filters() * kernelHeight * kernelWidth * in.channels();
+        }
+
+        @Override
+        public boolean trainable() {
+            return !frozen;
+        }
+
+        public boolean padded() {
+            return padTop + padLeft + padBottom + padRight > 0;
+        }
+
+        @Override
+        public String typeLabel() {
+            return "Conv " + kernelHeight + "x" + kernelWidth + (stride == 1 ? "" : " /" + stride);
+        }
+    }
+
+    record Pool(String name, Shape.Volume in, Shape.Volume out, Span span, String source, PoolKind kind,
+            int windowHeight, int windowWidth, int stride) implements Layer {
+        @Override
+        public String typeLabel() {
+            return (kind == PoolKind.MAX ? "MaxPool " : "AvgPool ") + windowHeight + "x" + windowWidth
+                    + (stride == windowHeight && stride == windowWidth ? "" : " /" + stride);
+        }
+    }
+
+    /** Orders values C, H, W as PyTorch's flatten does, so weights files carry over. */
+    record Flatten(String name, Shape.Volume in, Shape.Vector out, Span span, String source) implements Layer {
+        @Override
+        public String typeLabel() {
+            return "Flatten";
+        }
+    }
+
+    /** dense N: weights laid out [N][inputs] as PyTorch's Linear. */
+    record Dense(String name, Shape.Vector in, Shape.Vector out, Span span, String source, Activation activation,
+            double l1, double l2, boolean frozen) implements Layer {
+        public int units() {
+            return out.length();
+        }
+
+        public int weightCount() {
+            return units() * in.length();
+        }
+
+        @Override
+        public long params() {
+            return (long) weightCount() + units();
+        }
+
+        @Override
+        public long macs() {
+            return (long) in.length() * units();
+        }
+
+        @Override
+        public boolean trainable() {
+            return !frozen;
+        }
+
+        @Override
+        public String typeLabel() {
+            return "Dense";
+        }
+    }
+
+    /** Inverted dropout: scales kept values by 1/(1-rate) while training, nothing at inference. */
+    record Dropout(String name, Shape in, Shape out, Span span, String source, double rate) implements Layer {
+        @Override
+        public String typeLabel() {
+            return "Dropout " + rate;
+        }
+    }
+
+    record ActivationLayer(String name, Shape in, Shape out, Span span, String source, Activation activation)
+            implements Layer {
+        @Override
+        public String typeLabel() {
+            return "Activation";
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package cnnc.model;
+
+import cnnc.ast.OptimizerKind;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/**
+ * Training settings written in the .cnn file ({@code optimizer}, {@code epochs}, {@code batch},
+ * {@code seed}); empty where the file is silent, so the command line and defaults can fill in.
+ *
+ * @param optimizerOptions hyper-parameters by keyword ({@code lr}, {@code rho}, ...), already checked
+ */
+public record TrainingSettings(Optional<OptimizerKind> optimizer, Map<String, Double> optimizerOptions,
+        OptionalInt epochs, OptionalInt batch, OptionalLong seed) {
+
+    public TrainingSettings {
+        optimizerOptions = Map.copyOf(optimizerOptions);
+    }
+
+    public static TrainingSettings none() {
+        return new TrainingSettings(Optional.empty(), Map.of(), OptionalInt.empty(), OptionalInt.empty(),
+                OptionalLong.empty());
+    }
+}

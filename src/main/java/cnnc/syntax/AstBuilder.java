@@ -1,0 +1,338 @@
+package cnnc.syntax;
+
+import cnnc.ast.Activation;
+import cnnc.ast.Extent;
+import cnnc.ast.IntArg;
+import cnnc.ast.OptimizerKind;
+import cnnc.ast.Padding;
+import cnnc.ast.PoolKind;
+import cnnc.ast.Program;
+import cnnc.ast.RealArg;
+import cnnc.ast.Statement;
+import cnnc.diag.Diagnostics;
+import cnnc.diag.SourceFile;
+import cnnc.diag.Span;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.antlr.v4.runtime.ParserRuleContext;
+import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.tree.TerminalNode;
+
+/**
+ * Parse tree to AST records. Numbers are converted here: a real where a whole number is wanted,
+ * or a number beyond the int range, is reported and the statement becomes {@link Statement.Broken}.
+ */
+final class AstBuilder {
+    private static final BigInteger INT_MAX = BigInteger.valueOf(Integer.MAX_VALUE);
+
+    /** Thrown inside the builder only, to abandon one statement that was already reported or is incomplete. */
+    private static final class BrokenStatement extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BrokenStatement() {
+            super(null, null, false, false);
+        }
+    }
+
+    private final SourceFile source;
+    private final Diagnostics diagnostics;
+
+    AstBuilder(SourceFile source, Diagnostics diagnostics) {
+        this.source = source;
+        this.diagnostics = diagnostics;
+    }
+
+    Program build(CnnParser.ProgramContext tree) {
+        var statements = new ArrayList<Statement>();
+        for (CnnParser.StatementContext ctx : tree.statement()) {
+            try {
+                statements.add(statement(ctx));
+            } catch (BrokenStatement e) {
+                statements.add(new Statement.Broken(span(ctx)));
+            }
+        }
+        return new Program(source, statements);
+    }
+
+    private Statement statement(CnnParser.StatementContext ctx) {
+        if (ctx.exception != null) {
+            throw new BrokenStatement();
+        }
+        if (ctx.inputStmt() != null) {
+            return input(ctx.inputStmt());
+        } else if (ctx.convStmt() != null) {
+            return conv(ctx.convStmt());
+        } else if (ctx.poolStmt() != null) {
+            return pool(ctx.poolStmt());
+        } else if (ctx.flattenStmt() != null) {
+            return new Statement.Flatten(span(ctx));
+        } else if (ctx.denseStmt() != null) {
+            return dense(ctx.denseStmt());
+        } else if (ctx.dropoutStmt() != null) {
+            return new Statement.Dropout(span(ctx), real(ctx.dropoutStmt().number()));
+        } else if (ctx.activationStmt() != null) {
+            return new Statement.ActivationLayer(span(ctx), activation(ctx.activationStmt().activation()));
+        } else if (ctx.optimizerStmt() != null) {
+            return optimizer(ctx.optimizerStmt());
+        } else if (ctx.epochsStmt() != null) {
+            return new Statement.Epochs(span(ctx), whole(ctx.epochsStmt().number(), "the number of epochs"));
+        } else if (ctx.batchStmt() != null) {
+            return new Statement.Batch(span(ctx), whole(ctx.batchStmt().number(), "the batch size"));
+        } else if (ctx.seedStmt() != null) {
+            return new Statement.Seed(span(ctx), whole(ctx.seedStmt().number(), "the seed"));
+        }
+        throw new BrokenStatement();
+    }
+
+    private Statement input(CnnParser.InputStmtContext ctx) {
+        Span sizeSpan = span(require(ctx.dims()));
+        int[] dims = dims(ctx.dims(), "input size");
+        return switch (dims.length) {
+            case 1 -> new Statement.Input(span(ctx), 1, 1, dims[0], true, sizeSpan);
+            case 2 -> new Statement.Input(span(ctx), dims[0], dims[1], 1, false, sizeSpan);
+            case 3 -> new Statement.Input(span(ctx), dims[0], dims[1], dims[2], false, sizeSpan);
+            default -> {
+                diagnostics.add(cnnc.diag.Diagnostic.error(sizeSpan,
+                        "`input` takes HxWxC (e.g. 28x28x1), HxW or N, not " + dims.length + " sizes")
+                        .withHelp("write the input as height x width x channels, as Keras' input_shape=(28, 28, 1)"));
+                throw new BrokenStatement();
+            }
+        };
+    }
+
+    private Statement conv(CnnParser.ConvStmtContext ctx) {
+        IntArg filters = whole(require(ctx.number()), "the number of filters");
+        Extent kernel = extent(require(ctx.dims()), "kernel size");
+        var options = new OptionSet("conv");
+        Optional<IntArg> stride = Optional.empty();
+        Optional<Padding> padding = Optional.empty();
+        Optional<Activation> act = Optional.empty();
+        Optional<RealArg> l1 = Optional.empty();
+        Optional<RealArg> l2 = Optional.empty();
+        boolean frozen = false;
+        for (CnnParser.ConvOptionContext option : ctx.convOption()) {
+            if (option instanceof CnnParser.StrideOptionContext s) {
+                options.once("stride", s);
+                stride = Optional.of(whole(require(s.number()), "the stride"));
+            } else if (option instanceof CnnParser.PadOptionContext p) {
+                options.once("pad", p);
+                if (p.SAME() != null) {
+                    padding = Optional.of(new Padding.Same(span(p)));
+                } else if (p.VALID() != null) {
+                    padding = Optional.of(new Padding.Valid(span(p)));
+                } else {
+                    IntArg amount = whole(require(p.number()), "the padding");
+                    padding = Optional.of(new Padding.Explicit(amount.value(), amount.span()));
+                }
+            } else if (option instanceof CnnParser.ConvActivationContext a) {
+                options.once("activation", a);
+                act = Optional.of(activation(a.activation()));
+            } else if (option instanceof CnnParser.ConvRegularizerContext r) {
+                RealArg value = regularizer(r.regularizer(), options);
+                if (r.regularizer().L1() != null) {
+                    l1 = Optional.of(value);
+                } else {
+                    l2 = Optional.of(value);
+                }
+            } else if (option instanceof CnnParser.ConvFreezeContext f) {
+                options.once("freeze", f);
+                frozen = true;
+            }
+        }
+        options.throwIfBroken();
+        return new Statement.Conv(span(ctx), filters, kernel, stride, padding, act, l1, l2, frozen);
+    }
+
+    private Statement pool(CnnParser.PoolStmtContext ctx) {
+        PoolKind kind = ctx.poolKind() == null || ctx.poolKind().MAX() != null ? PoolKind.MAX : PoolKind.AVG;
+        Extent window = extent(require(ctx.dims()), "pool size");
+        var options = new OptionSet("pool");
+        Optional<IntArg> stride = Optional.empty();
+        for (CnnParser.PoolOptionContext option : ctx.poolOption()) {
+            options.once("stride", option);
+            stride = Optional.of(whole(require(option.number()), "the stride"));
+        }
+        options.throwIfBroken();
+        return new Statement.Pool(span(ctx), kind, window, stride);
+    }
+
+    private Statement dense(CnnParser.DenseStmtContext ctx) {
+        IntArg units = whole(require(ctx.number()), "the number of units");
+        var options = new OptionSet("dense");
+        Optional<Activation> act = Optional.empty();
+        Optional<RealArg> l1 = Optional.empty();
+        Optional<RealArg> l2 = Optional.empty();
+        boolean frozen = false;
+        for (CnnParser.DenseOptionContext option : ctx.denseOption()) {
+            if (option instanceof CnnParser.DenseActivationContext a) {
+                options.once("activation", a);
+                act = Optional.of(activation(a.activation()));
+            } else if (option instanceof CnnParser.DenseRegularizerContext r) {
+                RealArg value = regularizer(r.regularizer(), options);
+                if (r.regularizer().L1() != null) {
+                    l1 = Optional.of(value);
+                } else {
+                    l2 = Optional.of(value);
+                }
+            } else if (option instanceof CnnParser.DenseFreezeContext f) {
+                options.once("freeze", f);
+                frozen = true;
+            }
+        }
+        options.throwIfBroken();
+        return new Statement.Dense(span(ctx), units, act, l1, l2, frozen);
+    }
+
+    private RealArg regularizer(CnnParser.RegularizerContext r, OptionSet options) {
+        options.once(r.L1() != null ? "l1" : "l2", r);
+        return real(require(r.number()));
+    }
+
+    private Statement optimizer(CnnParser.OptimizerStmtContext ctx) {
+        CnnParser.OptimizerNameContext name = require(ctx.optimizerName());
+        OptimizerKind kind = name.SGD() != null ? OptimizerKind.SGD
+                : name.RMSPROP() != null ? OptimizerKind.RMSPROP : OptimizerKind.ADAM;
+        var options = new OptionSet("optimizer");
+        var values = new LinkedHashMap<String, RealArg>();
+        for (CnnParser.OptimizerOptionContext option : ctx.optimizerOption()) {
+            String key = option.getStart().getText();
+            options.once(key, option);
+            values.put(key, real(require(option.number())));
+        }
+        options.throwIfBroken();
+        return new Statement.Optimizer(span(ctx), kind, values);
+    }
+
+    private Activation activation(CnnParser.ActivationContext ctx) {
+        require(ctx);
+        return Activation.valueOf(ctx.getStart().getText().toUpperCase(Locale.ROOT));
+    }
+
+    /** Reports an option given twice; the statement is still built so later checks run. */
+    private final class OptionSet {
+        private final String statement;
+        private final java.util.Map<String, Span> seen = new java.util.HashMap<>();
+        private boolean broken;
+
+        OptionSet(String statement) {
+            this.statement = statement;
+        }
+
+        void once(String option, ParserRuleContext ctx) {
+            Span here = span(ctx);
+            Span first = seen.putIfAbsent(option, here);
+            if (first != null) {
+                String what = option.equals("activation") ? "an activation" : "`" + option + "`";
+                diagnostics.add(cnnc.diag.Diagnostic.error(here, "`" + statement + "` has " + what + " twice")
+                        .withNote("first given at " + first.position() + " as `" + source.textOf(first) + "`")
+                        .withHelp("remove one of them"));
+                broken = true;
+            }
+        }
+
+        void throwIfBroken() {
+            if (broken) {
+                throw new BrokenStatement();
+            }
+        }
+    }
+
+    // ---- numbers -------------------------------------------------------------------------
+
+    private IntArg whole(CnnParser.NumberContext ctx, String what) {
+        Token digits = numberToken(ctx);
+        Span span = span(ctx);
+        boolean negative = ctx.MINUS() != null;
+        if (digits.getType() == CnnLexer.REAL) {
+            diagnostics.add(cnnc.diag.Diagnostic.error(span, what + " must be a whole number, not " + ctx.getText()));
+            throw new BrokenStatement();
+        }
+        BigInteger value = new BigInteger(digits.getText());
+        if (value.compareTo(INT_MAX) > 0) {
+            diagnostics.add(cnnc.diag.Diagnostic.error(span, what + " " + ctx.getText() + " is too large")
+                    .withNote("the largest whole number cnnc accepts is 2,147,483,647 (Java's int)"));
+            throw new BrokenStatement();
+        }
+        return new IntArg(negative ? -value.intValue() : value.intValue(), span);
+    }
+
+    private RealArg real(CnnParser.NumberContext ctx) {
+        Token digits = numberToken(ctx);
+        double value = Double.parseDouble(digits.getText());
+        if (Double.isInfinite(value)) {
+            diagnostics.add(cnnc.diag.Diagnostic.error(span(ctx), "the number " + ctx.getText() + " is too large"));
+            throw new BrokenStatement();
+        }
+        return new RealArg(ctx.MINUS() != null ? -value : value, span(ctx));
+    }
+
+    private Token numberToken(CnnParser.NumberContext ctx) {
+        require(ctx);
+        TerminalNode node = ctx.INT() != null ? ctx.INT() : ctx.REAL();
+        if (node == null || node.getSymbol().getStartIndex() < 0) {
+            throw new BrokenStatement(); // conjured by error recovery: already reported
+        }
+        return node.getSymbol();
+    }
+
+    private Extent extent(CnnParser.DimsContext ctx, String what) {
+        int[] dims = dims(ctx, what);
+        Span span = span(ctx);
+        return switch (dims.length) {
+            case 1 -> new Extent(dims[0], dims[0], span);
+            case 2 -> new Extent(dims[0], dims[1], span);
+            default -> {
+                diagnostics.add(cnnc.diag.Diagnostic.error(span,
+                        "the " + what + " is height x width (e.g. 3x3), not " + dims.length + " sizes"));
+                throw new BrokenStatement();
+            }
+        };
+    }
+
+    private int[] dims(CnnParser.DimsContext ctx, String what) {
+        require(ctx);
+        Token token = ctx.getStart();
+        if (token == null || token.getStartIndex() < 0) {
+            throw new BrokenStatement();
+        }
+        String[] parts = token.getText().split("[xX]");
+        int[] out = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            BigInteger value = new BigInteger(parts[i]);
+            if (value.compareTo(INT_MAX) > 0) {
+                diagnostics.add(cnnc.diag.Diagnostic.error(span(ctx), "the " + what + " " + token.getText()
+                        + " has a number that is too large: " + parts[i])
+                        .withNote("the largest whole number cnnc accepts is 2,147,483,647 (Java's int)"));
+                throw new BrokenStatement();
+            }
+            out[i] = value.intValue();
+        }
+        return out;
+    }
+
+    // ---- spans ---------------------------------------------------------------------------
+
+    private static <T extends ParserRuleContext> T require(T ctx) {
+        if (ctx == null || ctx.exception != null || ctx.getStart() == null || ctx.getStart().getType() == Token.EOF) {
+            throw new BrokenStatement();
+        }
+        return ctx;
+    }
+
+    static Span span(ParserRuleContext ctx) {
+        Token start = ctx.getStart();
+        Token stop = ctx.getStop();
+        if (start == null) {
+            return new Span(0, 1, 1, 1);
+        }
+        int from = Math.max(0, start.getStartIndex());
+        int to = stop == null || stop.getStopIndex() < from ? from + Math.max(1, start.getText().length())
+                : stop.getStopIndex() + 1;
+        return new Span(from, to, start.getLine(), start.getCharPositionInLine() + 1);
+    }
+
+}
