@@ -1,0 +1,20 @@
+package cnnc.cli;
+
+import javax.lang.model.SourceVersion;
+
+/** Checks Java names given on the command line, so javac never sees a bad one. */
+final class Names {
+    private Names() {}
+
+    static void checkPackage(String name) {
+        if (!name.isEmpty() && !SourceVersion.isName(name)) {
+            throw new CliError(ExitCodes.USAGE_OR_IO, "--package " + name + " is not a Java package name (e.g. com.example.models)");
+        }
+    }
+
+    static void checkIdentifier(String name, String option) {
+        if (!SourceVersion.isIdentifier(name) || SourceVersion.isKeyword(name)) {
+            throw new CliError(ExitCodes.USAGE_OR_IO, option + " " + name + " is not a Java class name (e.g. DigitClassifier)");
+        }
+    }
+}

@@ -1,0 +1,267 @@
+package cnnc.codegen;
+
+import cnnc.model.Layer;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.MethodSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A convolution. Per example, output channel and input channel, the kernel's taps are unrolled
+ * with their offsets baked in and the weights held in locals, while the loops over output rows
+ * and columns stay loops: C2 unrolls and vectorizes the innermost one (DESIGN 4: unrolling the
+ * input channels too makes the body too large to vectorize). Kernels of more than
+ * {@value #MAX_UNROLLED_TAPS} taps unroll one row and loop over the rows. Padding copies the
+ * input into a zero-bordered buffer once per forward pass, so the hot loops need no bounds tests.
+ */
+final class ConvEmitter extends LayerEmitter {
+    private final Layer.Conv conv;
+    private final int ih, iw, c, oh, ow, k, kh, kw, s;
+    private final int ph, pw;
+    private final boolean padded;
+    private final String weight, bias;
+
+    ConvEmitter(NetworkPlan.Step step, Precision p) {
+        super(step, p);
+        this.conv = (Layer.Conv) step.layer();
+        ih = conv.in().height();
+        iw = conv.in().width();
+        c = conv.in().channels();
+        oh = conv.out().height();
+        ow = conv.out().width();
+        k = conv.filters();
+        kh = conv.kernelHeight();
+        kw = conv.kernelWidth();
+        s = conv.stride();
+        ph = ih + conv.padTop() + conv.padBottom();
+        pw = iw + conv.padLeft() + conv.padRight();
+        padded = conv.padded();
+        weight = name + "Weight";
+        bias = name + "Bias";
+    }
+
+    private int srcSize() {
+        return c * ph * pw;
+    }
+
+    private int outSize() {
+        return k * oh * ow;
+    }
+
+    private String src() {
+        return padded ? name + "Padded" : step.in().name();
+    }
+
+    @Override
+    List<FieldSpec> fields() {
+        if (!padded) {
+            return List.of();
+        }
+        return List.of(buffer(name + "Padded"), buffer(name + "PaddedGrad"));
+    }
+
+    @Override
+    List<String> allocations() {
+        if (!padded) {
+            return List.of();
+        }
+        return List.of(name + "Padded = new " + p.keyword() + "[maxBatch * " + srcSize() + "]",
+                name + "PaddedGrad = new " + p.keyword() + "[" + srcSize() + "]");
+    }
+
+    /** The taps one unrolled body covers: all of them, or one kernel row inside a loop over ky. */
+    private record Taps(boolean rowLoop, List<int[]> taps) {}
+
+    private Taps taps() {
+        var taps = new ArrayList<int[]>(); // {weight index within the group, source offset}
+        boolean rowLoop = kh * kw > MAX_UNROLLED_TAPS;
+        int rows = rowLoop ? 1 : kh;
+        for (int ky = 0; ky < rows; ky++) {
+            for (int kx = 0; kx < kw; kx++) {
+                taps.add(new int[] {ky * kw + kx, ky * pw + kx});
+            }
+        }
+        return new Taps(rowLoop, taps);
+    }
+
+    private static String plus(String base, int offset) {
+        return offset == 0 ? base : base + " + " + offset;
+    }
+
+    /** Opens the loop over kernel rows when the taps of one row are all that is unrolled. */
+    private String openRows(Code code, Taps t, String weightBase) {
+        if (t.rowLoop()) {
+            code.loop("ky", kh);
+            weightBase = weightBase + " + ky * " + kw;
+        }
+        code.line("int wb = " + weightBase);
+        return "wb";
+    }
+
+    private String rowOffset(Taps t) {
+        return t.rowLoop() ? " + ky * " + pw : "";
+    }
+
+    private void closeRows(Code code, Taps t) {
+        if (t.rowLoop()) {
+            code.close();
+        }
+    }
+
+    private void loadWeights(Code code, Taps t, String wb) {
+        String type = p.keyword();
+        for (int[] tap : t.taps()) {
+            code.line(type + " w" + tap[0] + " = " + weight + "[" + plus(wb, tap[0]) + "]");
+        }
+    }
+
+    /** Opens the loops over output rows and columns, defining i (the source index) and ob. */
+    private void openPixels(Code code, String ib, Taps t, String outRowBase) {
+        code.loop("oy", oh)
+                .line("int r = " + ib + " + oy * " + (s * pw) + rowOffset(t))
+                .line("int ob = " + outRowBase + " + oy * " + ow)
+                .loop("ox", ow)
+                .line("int i = r + ox" + (s == 1 ? "" : " * " + s));
+    }
+
+    @Override
+    MethodSpec forward() {
+        Taps t = taps();
+        var code = new Code();
+        String type = p.keyword();
+        String out = step.out().name();
+        if (padded) {
+            code.comment("copy the input into the zero-bordered buffer (the border is never written)");
+            code.loop("n", "batch").loop("ch", c).loop("y", ih)
+                    .line("System.arraycopy(" + step.in().name() + ", n * " + (c * ih * iw) + " + ch * " + (ih * iw)
+                            + " + y * " + iw + ", " + src() + ", n * " + srcSize() + " + ch * " + (ph * pw)
+                            + " + (y + " + conv.padTop() + ") * " + pw + " + " + conv.padLeft() + ", " + iw + ")")
+                    .close().close().close();
+        }
+        code.loop("n", "batch")
+                .line("int srcBase = n * " + srcSize())
+                .line("int outBase = n * " + outSize())
+                .loop("oc", k)
+                .line("int o = outBase + oc * " + (oh * ow))
+                .line("java.util.Arrays.fill(" + out + ", o, o + " + (oh * ow) + ", " + bias + "[oc])")
+                .loop("ic", c)
+                .line("int ib = srcBase + ic * " + (ph * pw));
+        String wb = openRows(code, t, "(oc * " + c + " + ic) * " + (kh * kw));
+        loadWeights(code, t, wb);
+        openPixels(code, "ib", t, "o");
+        var sum = new StringBuilder();
+        for (int[] tap : t.taps()) {
+            if (sum.length() > 0) {
+                sum.append(" + ");
+            }
+            sum.append("w").append(tap[0]).append(" * ").append(src()).append("[").append(plus("i", tap[1])).append("]");
+        }
+        code.line(out + "[ob + ox] += " + sum).close().close();
+        closeRows(code, t);
+        code.close(); // ic
+        activateRange(code, step.activation(), out, "o", oh * ow);
+        code.close().close();
+        return method("Forward", "Forward pass: " + type + " convolution, kernel taps unrolled.")
+                .addCode(code.build()).build();
+    }
+
+    @Override
+    MethodSpec backward() {
+        var code = new Code();
+        code.line(name + "BackwardBias(batch)");
+        code.line(name + "BackwardWeights(batch)");
+        if (step.inGradOnDemand()) {
+            code.open("if (inputGradientEnabled)").line(name + "BackwardInput(batch)").close();
+        } else {
+            code.line(name + "BackwardInput(batch)");
+        }
+        return method("Backward", "Backward pass: gradients of the bias, the weights and the input.")
+                .addCode(code.build()).build();
+    }
+
+    @Override
+    List<MethodSpec> helpers() {
+        return List.of(backwardBias(), backwardWeights(), backwardInput());
+    }
+
+    private MethodSpec backwardBias() {
+        var code = new Code();
+        String g = step.outGrad().name();
+        deriveRange(code, step.activation(), g, step.out().name(), "batch * " + outSize());
+        code.loop("n", "batch").loop("oc", k)
+                .line("int o = n * " + outSize() + " + oc * " + (oh * ow))
+                .line(p.keyword() + " sum = " + p.literal(0))
+                .loop("j", oh * ow).line("sum += " + g + "[o + j]").close()
+                .line(bias + "Grad[oc] += sum")
+                .close().close();
+        return method("BackwardBias", "Applies the activation's derivative to the output gradient and sums the bias gradient.")
+                .addCode(code.build()).build();
+    }
+
+    private MethodSpec backwardWeights() {
+        Taps t = taps();
+        var code = new Code();
+        String g = step.outGrad().name();
+        String zero = p.literal(0);
+        code.loop("n", "batch")
+                .line("int srcBase = n * " + srcSize())
+                .line("int outBase = n * " + outSize())
+                .loop("oc", k)
+                .line("int o = outBase + oc * " + (oh * ow))
+                .loop("ic", c)
+                .line("int ib = srcBase + ic * " + (ph * pw));
+        String wb = openRows(code, t, "(oc * " + c + " + ic) * " + (kh * kw));
+        for (int[] tap : t.taps()) {
+            code.line(p.keyword() + " a" + tap[0] + " = " + zero);
+        }
+        openPixels(code, "ib", t, "o");
+        code.line(p.keyword() + " d = " + g + "[ob + ox]");
+        for (int[] tap : t.taps()) {
+            code.line("a" + tap[0] + " += d * " + src() + "[" + plus("i", tap[1]) + "]");
+        }
+        code.close().close();
+        for (int[] tap : t.taps()) {
+            code.line(weight + "Grad[" + plus(wb, tap[0]) + "] += a" + tap[0]);
+        }
+        closeRows(code, t);
+        code.close().close().close();
+        return method("BackwardWeights", "Accumulates the weight gradient, one accumulator per unrolled tap.")
+                .addCode(code.build()).build();
+    }
+
+    private MethodSpec backwardInput() {
+        Taps t = taps();
+        var code = new Code();
+        String g = step.outGrad().name();
+        String dsrc = padded ? name + "PaddedGrad" : step.inGrad().name();
+        code.loop("n", "batch")
+                .line("int dBase = " + (padded ? "0" : "n * " + srcSize()))
+                .line("int outBase = n * " + outSize())
+                .line("java.util.Arrays.fill(" + dsrc + ", dBase, dBase + " + srcSize() + ", " + p.literal(0) + ")")
+                .loop("oc", k)
+                .line("int o = outBase + oc * " + (oh * ow))
+                .loop("ic", c)
+                .line("int ib = dBase + ic * " + (ph * pw));
+        String wb = openRows(code, t, "(oc * " + c + " + ic) * " + (kh * kw));
+        loadWeights(code, t, wb);
+        openPixels(code, "ib", t, "o");
+        code.line(p.keyword() + " d = " + g + "[ob + ox]");
+        for (int[] tap : t.taps()) {
+            code.line(dsrc + "[" + plus("i", tap[1]) + "] += w" + tap[0] + " * d");
+        }
+        code.close().close();
+        closeRows(code, t);
+        code.close().close();
+        if (padded) {
+            code.comment("drop the border: only the interior is the layer's input");
+            code.loop("ch", c).loop("y", ih)
+                    .line("System.arraycopy(" + dsrc + ", ch * " + (ph * pw) + " + (y + " + conv.padTop() + ") * " + pw
+                            + " + " + conv.padLeft() + ", " + step.inGrad().name() + ", n * " + (c * ih * iw)
+                            + " + ch * " + (ih * iw) + " + y * " + iw + ", " + iw + ")")
+                    .close().close();
+        }
+        code.close();
+        return method("BackwardInput", "Computes the gradient of the layer's input, scattering each output gradient over its taps.")
+                .addCode(code.build()).build();
+    }
+}

@@ -1,0 +1,390 @@
+package cnnc.codegen;
+
+import cnnc.model.Layer;
+import cnnc.model.Network;
+import cnnc.model.Shape;
+import com.palantir.javapoet.ArrayTypeName;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Writes the Java class of a checked network: one class, every shape a literal, one method per
+ * layer and direction. The class depends on java.base only and works on whole mini-batches:
+ * activations are laid out example after example, each in C, H, W order (PyTorch's), while the
+ * public entry points take inputs as H, W, C (Keras' input_shape).
+ *
+ * <p>Instances share parameter arrays when built with the same {@code float[][]}, so a trainer can
+ * run one instance per thread, each with its own activations and gradients.
+ */
+public final class JavaGenerator {
+    public static final String DEFAULT_PACKAGE = "cnnc.generated";
+
+    private final Network network;
+    private final NetworkPlan plan;
+    private final Precision p;
+    private final List<Parameter> parameters;
+    private final List<LayerEmitter> emitters = new ArrayList<>();
+
+    private JavaGenerator(Network network, Precision precision) {
+        this.network = network;
+        this.plan = NetworkPlan.of(network);
+        this.p = precision;
+        this.parameters = Parameter.of(network);
+        int salt = 0;
+        for (NetworkPlan.Step step : plan.steps()) {
+            emitters.add(emitterFor(step, ++salt));
+        }
+    }
+
+    /** Generates the class; {@code className} null means one derived from the file name. */
+    public static GeneratedSource generate(Network network, String packageName, String className, Precision precision) {
+        String name = className != null ? className : defaultClassName(network.source().name());
+        return new JavaGenerator(network, precision).write(packageName, name);
+    }
+
+    public static GeneratedSource generate(Network network) {
+        return generate(network, DEFAULT_PACKAGE, null, Precision.FLOAT);
+    }
+
+    /** {@code examples/lab.cnn} -> {@code LabNetwork}; anything not a Java identifier is dropped. */
+    public static String defaultClassName(String fileName) {
+        String base = fileName.replace('\\', '/');
+        base = base.substring(base.lastIndexOf('/') + 1);
+        int dot = base.indexOf('.');
+        if (dot > 0) {
+            base = base.substring(0, dot);
+        }
+        var out = new StringBuilder();
+        boolean upper = true;
+        for (char ch : base.toCharArray()) {
+            if (Character.isLetterOrDigit(ch) && ch < 128) {
+                out.append(upper ? Character.toUpperCase(ch) : ch);
+                upper = false;
+            } else {
+                upper = true;
+            }
+        }
+        if (out.length() == 0 || !Character.isLetter(out.charAt(0))) {
+            out.insert(0, "Cnn");
+        }
+        return out + "Network";
+    }
+
+    private LayerEmitter emitterFor(NetworkPlan.Step step, int salt) {
+        Layer layer = step.layer();
+        if (layer instanceof Layer.Conv) {
+            return new ConvEmitter(step, p);
+        } else if (layer instanceof Layer.Pool) {
+            return new PoolEmitter(step, p);
+        } else if (layer instanceof Layer.Dense) {
+            return new DenseEmitter(step, p);
+        } else if (layer instanceof Layer.Dropout) {
+            return new DropoutEmitter(step, p, salt);
+        } else if (layer instanceof Layer.ActivationLayer) {
+            return new ActivationEmitter(step, p);
+        }
+        throw new IllegalArgumentException("no code for " + layer);
+    }
+
+    private GeneratedSource write(String packageName, String className) {
+        var type = TypeSpec.classBuilder(className)
+                .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+                .addJavadoc(classJavadoc());
+        addConstants(type);
+        addFields(type);
+        type.addMethod(constructor());
+        type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
+                .addParameter(int.class, "maxBatch")
+                .addJavadoc("A network with zeroed parameters for batches of up to {@code maxBatch} examples.\n")
+                .addStatement("this(maxBatch, newParameters())")
+                .build());
+        addAccessors(type, ClassName.get(packageName, className));
+        type.addMethod(forward());
+        type.addMethod(publicLoss());
+        type.addMethod(backward());
+        for (LayerEmitter e : emitters) {
+            type.addMethod(e.forward());
+            type.addMethod(e.backward());
+            e.helpers().forEach(type::addMethod);
+        }
+        var loss = new LossEmitter(plan, p);
+        MethodSpec outputForward = loss.outputForward();
+        if (outputForward != null) {
+            type.addMethod(outputForward);
+        }
+        type.addMethod(loss.lossAndGradient());
+        if (plan.steps().stream().anyMatch(s -> s.layer() instanceof Layer.Dropout)) {
+            type.addMethod(mix());
+        }
+        JavaFile file = JavaFile.builder(packageName, type.build())
+                .addFileComment("Generated by cnnc $L from $L. Do not edit: change the .cnn file and generate again.",
+                        cnnc.cli.Main.VERSION, baseName(network.source().name()))
+                .indent("    ")
+                .skipJavaLangImports(true)
+                .build();
+        return new GeneratedSource(packageName, className, file.toString());
+    }
+
+    private static String baseName(String path) {
+        String s = path.replace('\\', '/');
+        return s.substring(s.lastIndexOf('/') + 1);
+    }
+
+    private String classJavadoc() {
+        var doc = new StringBuilder();
+        doc.append("The network of {@code ").append(baseName(network.source().name())).append("}, ")
+                .append(p.keyword()).append(" precision:\n\n<pre>\n");
+        doc.append("input ").append(network.input().text()).append('\n');
+        for (Layer layer : network.layers()) {
+            doc.append(String.format(Locale.ROOT, "%-10s %-28s -> %s%n", layer.name(), layer.source(), layer.out().text()));
+        }
+        doc.append("</pre>\n\n<p>Loss: ").append(network.loss().description()).append(". Parameters: ")
+                .append(String.format(Locale.ROOT, "%,d", network.totalParams())).append(".\n");
+        // JavaPoet treats $ as a format character in Javadoc too.
+        return doc.toString().replace("$", "$$").replace("*/", "*&#47;");
+    }
+
+    private void addConstants(TypeSpec.Builder type) {
+        Shape in = network.input();
+        type.addField(constant("INPUT_SIZE", in.size(), "Values per input example, in H, W, C order."));
+        type.addField(constant("OUTPUT_SIZE", network.output().size(), "Values per output example."));
+        var names = new StringBuilder();
+        var shapes = new StringBuilder();
+        for (Parameter param : parameters) {
+            names.append(names.length() == 0 ? "" : ", ").append('"').append(param.tensorName()).append('"');
+            shapes.append(shapes.length() == 0 ? "" : ", ").append("{");
+            for (int i = 0; i < param.shape().length; i++) {
+                shapes.append(i == 0 ? "" : ", ").append(param.shape()[i]);
+            }
+            shapes.append("}");
+        }
+        type.addField(FieldSpec.builder(ArrayTypeName.of(String.class), "PARAMETER_NAMES", Modifier.PRIVATE,
+                        Modifier.STATIC, Modifier.FINAL)
+                .initializer("{$L}", names).build());
+        type.addField(FieldSpec.builder(ArrayTypeName.of(ArrayTypeName.of(TypeName.INT)), "PARAMETER_SHAPES",
+                        Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                .initializer("{$L}", shapes).build());
+    }
+
+    private static FieldSpec constant(String name, int value, String doc) {
+        return FieldSpec.builder(int.class, name, Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+                .initializer("$L", value).addJavadoc(doc + "\n").build();
+    }
+
+    private void addFields(TypeSpec.Builder type) {
+        TypeName array = p.arrayType();
+        type.addField(FieldSpec.builder(int.class, "maxBatch", Modifier.PRIVATE, Modifier.FINAL).build());
+        for (Parameter param : parameters) {
+            type.addField(FieldSpec.builder(array, param.field(), Modifier.PRIVATE, Modifier.FINAL)
+                    .addJavadoc("{@code $L}, shape $L.\n", param.tensorName(), java.util.Arrays.toString(param.shape()))
+                    .build());
+        }
+        for (Parameter param : parameters) {
+            type.addField(FieldSpec.builder(array, param.field() + "Grad", Modifier.PRIVATE, Modifier.FINAL).build());
+        }
+        for (NetworkPlan.Buffer b : plan.buffers()) {
+            type.addField(FieldSpec.builder(array, b.name(), Modifier.PRIVATE, Modifier.FINAL).build());
+        }
+        type.addField(FieldSpec.builder(array, "inputGradHwc", Modifier.PRIVATE, Modifier.FINAL).build());
+        for (LayerEmitter e : emitters) {
+            e.fields().forEach(type::addField);
+        }
+        type.addField(FieldSpec.builder(long.class, "randomSeed", Modifier.PRIVATE).build());
+        type.addField(FieldSpec.builder(long.class, "randomOffset", Modifier.PRIVATE).build());
+        type.addField(FieldSpec.builder(boolean.class, "inputGradientEnabled", Modifier.PRIVATE).build());
+    }
+
+    private MethodSpec constructor() {
+        String t = p.keyword();
+        var code = new Code();
+        code.open("if (maxBatch < 1)")
+                .line("throw new IllegalArgumentException(\"maxBatch must be at least 1, not \" + maxBatch)")
+                .close();
+        code.open("if (parameters.length != " + parameters.size() + ")")
+                .line("throw new IllegalArgumentException(\"expected " + parameters.size()
+                        + " parameter arrays, not \" + parameters.length)")
+                .close();
+        code.loop("i", parameters.size())
+                .line("int expected = size(PARAMETER_SHAPES[i])")
+                .open("if (parameters[i] == null || parameters[i].length != expected)")
+                .line("throw new IllegalArgumentException(PARAMETER_NAMES[i] + \" needs \" + expected + \" values, not \""
+                        + " + (parameters[i] == null ? 0 : parameters[i].length))")
+                .close()
+                .close();
+        int widest = plan.buffers().stream().mapToInt(NetworkPlan.Buffer::perExample).max().orElse(1);
+        code.open("if (maxBatch > " + (Integer.MAX_VALUE - 8) / Math.max(1, widest) + ")")
+                .line("throw new IllegalArgumentException(\"maxBatch \" + maxBatch + \" is too large: a buffer of "
+                        + widest + " values per example would not fit a Java array\")")
+                .close();
+        code.line("this.maxBatch = maxBatch");
+        for (int i = 0; i < parameters.size(); i++) {
+            Parameter param = parameters.get(i);
+            code.line(param.field() + " = parameters[" + i + "]");
+            code.line(param.field() + "Grad = new " + t + "[" + param.size() + "]");
+        }
+        for (NetworkPlan.Buffer b : plan.buffers()) {
+            code.line(b.name() + " = new " + t + "[maxBatch * " + b.perExample() + "]");
+        }
+        code.line("inputGradHwc = new " + t + "[maxBatch * INPUT_SIZE]");
+        for (LayerEmitter e : emitters) {
+            e.allocations().forEach(code::line);
+        }
+        return MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
+                .addParameter(int.class, "maxBatch")
+                .addParameter(ArrayTypeName.of(p.arrayType()), "parameters")
+                .addJavadoc("A network for batches of up to {@code maxBatch} examples that uses (and shares) the given\n"
+                        + "parameter arrays, in the order of {@link #parameterNames()}.\n")
+                .addCode(code.build()).build();
+    }
+
+    private void addAccessors(TypeSpec.Builder type, ClassName self) {
+        TypeName arrays = ArrayTypeName.of(p.arrayType());
+        String t = p.keyword();
+        var fresh = new StringBuilder();
+        var params = new StringBuilder();
+        var grads = new StringBuilder();
+        for (Parameter param : parameters) {
+            fresh.append(fresh.length() == 0 ? "" : ", ").append("new ").append(t).append("[").append(param.size()).append("]");
+            params.append(params.length() == 0 ? "" : ", ").append(param.field());
+            grads.append(grads.length() == 0 ? "" : ", ").append(param.field()).append("Grad");
+        }
+        type.addMethod(MethodSpec.methodBuilder("newParameters").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .returns(arrays).addJavadoc("Zeroed parameter arrays of the right sizes.\n")
+                .addStatement("return new $L[][] {$L}", t, fresh).build());
+        type.addMethod(MethodSpec.methodBuilder("parameterNames").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .returns(String[].class).addJavadoc("Tensor names as in model files, e.g. {@code conv1.weight}.\n")
+                .addStatement("return PARAMETER_NAMES.clone()").build());
+        type.addMethod(MethodSpec.methodBuilder("parameterShapes").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .returns(int[][].class).addJavadoc("Tensor shapes, laid out as PyTorch does.\n")
+                .addStatement("int[][] copy = new int[PARAMETER_SHAPES.length][]")
+                .addStatement("for (int i = 0; i < copy.length; i++) copy[i] = PARAMETER_SHAPES[i].clone()")
+                .addStatement("return copy").build());
+        type.addMethod(MethodSpec.methodBuilder("size").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .returns(int.class).addParameter(int[].class, "shape")
+                .addStatement("int n = 1")
+                .addStatement("for (int d : shape) n *= d")
+                .addStatement("return n").build());
+        type.addMethod(MethodSpec.methodBuilder("maxBatch").addModifiers(Modifier.PUBLIC).returns(int.class)
+                .addStatement("return maxBatch").build());
+        type.addMethod(MethodSpec.methodBuilder("parameters").addModifiers(Modifier.PUBLIC).returns(arrays)
+                .addJavadoc("The live parameter arrays (shared with instances built from them).\n")
+                .addStatement("return new $L[][] {$L}", t, params).build());
+        type.addMethod(MethodSpec.methodBuilder("gradients").addModifiers(Modifier.PUBLIC).returns(arrays)
+                .addJavadoc("The live gradient arrays, accumulated by {@link #backward} until {@link #zeroGradients}.\n")
+                .addStatement("return new $L[][] {$L}", t, grads).build());
+        var zero = MethodSpec.methodBuilder("zeroGradients").addModifiers(Modifier.PUBLIC);
+        for (Parameter param : parameters) {
+            zero.addStatement("java.util.Arrays.fill($LGrad, $L)", param.field(), p.literal(0));
+        }
+        type.addMethod(zero.build());
+        type.addMethod(MethodSpec.methodBuilder("output").addModifiers(Modifier.PUBLIC).returns(p.arrayType())
+                .addJavadoc("The outputs of the last {@link #forward}: {@code OUTPUT_SIZE} values per example.\n")
+                .addStatement("return $L", plan.output().name()).build());
+        type.addMethod(MethodSpec.methodBuilder("setRandomState").addModifiers(Modifier.PUBLIC)
+                .addParameter(long.class, "seed").addParameter(long.class, "firstExample")
+                .addJavadoc("Seeds dropout for the next batch; {@code firstExample} is this batch's position in a larger\n"
+                        + "batch split over several instances, so the split does not change the masks.\n")
+                .addStatement("randomSeed = seed").addStatement("randomOffset = firstExample").build());
+        type.addMethod(MethodSpec.methodBuilder("setInputGradientEnabled").addModifiers(Modifier.PUBLIC)
+                .addParameter(boolean.class, "enabled")
+                .addJavadoc("Whether {@link #backward} also computes {@link #inputGradient()} (training does not need it).\n")
+                .addStatement("inputGradientEnabled = enabled").build());
+        type.addMethod(MethodSpec.methodBuilder("inputGradient").addModifiers(Modifier.PUBLIC).returns(p.arrayType())
+                .addJavadoc("The loss gradient with respect to the inputs of the last {@link #backward}, in H, W, C order.\n")
+                .addStatement("return inputGradHwc").build());
+    }
+
+    private MethodSpec forward() {
+        var code = new Code();
+        checkBatch(code, "INPUT_SIZE");
+        code.add(transpose(true));
+        for (LayerEmitter e : emitters) {
+            code.line(e.name + "Forward(batch" + (e.forwardTakesTraining() ? ", training" : "") + ")");
+        }
+        if (plan.outputStage().isPresent()) {
+            code.line("outputForward(batch)");
+        }
+        return MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC)
+                .addParameter(p.arrayType(), "inputs").addParameter(int.class, "offset")
+                .addParameter(int.class, "batch").addParameter(boolean.class, "training")
+                .addJavadoc("Runs {@code batch} examples, read from {@code inputs} at {@code offset} (H, W, C order),\n"
+                        + "through the network; {@code training} turns dropout on. Results: {@link #output()}.\n")
+                .addCode(code.build()).build();
+    }
+
+    private void checkBatch(Code code, String width) {
+        code.open("if (batch < 1 || batch > maxBatch)")
+                .line("throw new IllegalArgumentException(\"batch must be 1..\" + maxBatch + \", not \" + batch)")
+                .close();
+        String array = width.equals("INPUT_SIZE") ? "inputs" : "targets";
+        code.open("if (offset < 0 || " + array + ".length - offset < (long) batch * " + width + ")")
+                .line("throw new IllegalArgumentException(\"" + array + " hold fewer than \" + batch + \" examples of \" + "
+                        + width + " + \" values after offset \" + offset)")
+                .close();
+    }
+
+    /** Copies between the public H, W, C layout and the internal C, H, W one. */
+    private com.palantir.javapoet.CodeBlock transpose(boolean intoNetwork) {
+        var code = new Code();
+        Shape in = network.input();
+        if (!(in instanceof Shape.Volume v) || v.channels() == 1) {
+            code.line(intoNetwork ? "System.arraycopy(inputs, offset, input, 0, batch * INPUT_SIZE)"
+                    : "System.arraycopy(inputGrad, 0, inputGradHwc, 0, batch * INPUT_SIZE)");
+            return code.build();
+        }
+        int h = v.height(), w = v.width(), c = v.channels();
+        code.loop("n", "batch").line("int base = n * INPUT_SIZE").loop("y", h).loop("x", w).loop("ch", c);
+        String chw = "base + ch * " + (h * w) + " + y * " + w + " + x";
+        String hwc = "base + (y * " + w + " + x) * " + c + " + ch";
+        code.line(intoNetwork ? "input[" + chw + "] = inputs[offset + " + hwc + "]"
+                : "inputGradHwc[" + hwc + "] = inputGrad[" + chw + "]");
+        code.close().close().close().close();
+        return code.build();
+    }
+
+    private MethodSpec publicLoss() {
+        var code = new Code();
+        checkBatch(code, "OUTPUT_SIZE");
+        code.line("return lossAndGradient(targets, offset, batch, false)");
+        return MethodSpec.methodBuilder("loss").addModifiers(Modifier.PUBLIC).returns(double.class)
+                .addParameter(p.arrayType(), "targets").addParameter(int.class, "offset").addParameter(int.class, "batch")
+                .addJavadoc("The loss of the last {@link #forward}, summed over its examples, against {@code targets}\n"
+                        + "({@code OUTPUT_SIZE} values per example, e.g. one-hot labels).\n")
+                .addCode(code.build()).build();
+    }
+
+    private MethodSpec backward() {
+        var code = new Code();
+        checkBatch(code, "OUTPUT_SIZE");
+        code.line("double loss = lossAndGradient(targets, offset, batch, true)");
+        for (int i = emitters.size() - 1; i >= 0; i--) {
+            code.line(emitters.get(i).name + "Backward(batch)");
+        }
+        code.open("if (inputGradientEnabled)").add(transpose(false)).close();
+        code.line("return loss");
+        return MethodSpec.methodBuilder("backward").addModifiers(Modifier.PUBLIC).returns(double.class)
+                .addParameter(p.arrayType(), "targets").addParameter(int.class, "offset").addParameter(int.class, "batch")
+                .addJavadoc("Back-propagates the loss of the last {@link #forward} against {@code targets}: adds the\n"
+                        + "gradient of the summed loss to {@link #gradients()} and returns that loss.\n")
+                .addCode(code.build()).build();
+    }
+
+    private MethodSpec mix() {
+        return MethodSpec.methodBuilder("mix").addModifiers(Modifier.PRIVATE, Modifier.STATIC).returns(long.class)
+                .addParameter(long.class, "z")
+                .addJavadoc("SplitMix64's finaliser: a well-mixed hash for dropout's keep/drop decisions.\n")
+                .addStatement("z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L")
+                .addStatement("z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL")
+                .addStatement("return z ^ (z >>> 31)")
+                .build();
+    }
+
+}

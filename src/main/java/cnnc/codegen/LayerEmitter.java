@@ -1,0 +1,117 @@
+package cnnc.codegen;
+
+import cnnc.ast.Activation;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.MethodSpec;
+import java.util.List;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Writes one layer's methods: {@code NAMEForward(int batch)} and {@code NAMEBackward(int batch)},
+ * plus any private buffers the layer needs (padding, pooling indices, dropout masks). Shapes are
+ * literals in the emitted code.
+ */
+abstract class LayerEmitter {
+    /** Above this many kernel taps the emitter unrolls one kernel row and loops over the rows. */
+    static final int MAX_UNROLLED_TAPS = 64;
+
+    final NetworkPlan.Step step;
+    final Precision p;
+    final String name;
+
+    LayerEmitter(NetworkPlan.Step step, Precision p) {
+        this.step = step;
+        this.p = p;
+        this.name = step.layer().name();
+    }
+
+    /** Extra per-layer fields, allocated in the constructor for {@code maxBatch} examples. */
+    List<FieldSpec> fields() {
+        return List.of();
+    }
+
+    /** Constructor statements allocating {@link #fields()}; {@code maxBatch} is in scope. */
+    List<String> allocations() {
+        return List.of();
+    }
+
+    abstract MethodSpec forward();
+
+    abstract MethodSpec backward();
+
+    /** Helper methods the forward and backward methods call (kept apart to stay under HotSpot's size limit). */
+    List<MethodSpec> helpers() {
+        return List.of();
+    }
+
+    /** Whether forward takes the {@code training} flag (dropout does). */
+    boolean forwardTakesTraining() {
+        return false;
+    }
+
+    MethodSpec.Builder method(String suffix, String javadoc) {
+        return MethodSpec.methodBuilder(name + suffix)
+                .addModifiers(Modifier.PRIVATE)
+                .addParameter(int.class, "batch")
+                .addJavadoc(javadoc + "\n\n<p>{@code $L} at line $L: $L -> $L.\n",
+                        step.layer().source(), step.layer().span().line(), step.layer().in().text(),
+                        step.layer().out().text());
+    }
+
+    FieldSpec buffer(String field) {
+        return FieldSpec.builder(p.arrayType(), field, Modifier.PRIVATE, Modifier.FINAL).build();
+    }
+
+    /** The activation applied to {@code v}. */
+    String activate(Activation act, String v) {
+        String zero = p.literal(0);
+        String one = p.literal(1);
+        switch (act) {
+            case RELU:
+                return "Math.max(" + v + ", " + zero + ")";
+            case SIGMOID:
+                return one + " / (" + one + " + " + p.math("exp", "-" + v) + ")";
+            case TANH:
+                return p.math("tanh", v);
+            case LINEAR:
+                return v;
+            default:
+                throw new IllegalArgumentException("not elementwise: " + act);
+        }
+    }
+
+    /** The gradient g times the activation's derivative, written in terms of the output y. */
+    String derivative(Activation act, String y, String g) {
+        String zero = p.literal(0);
+        String one = p.literal(1);
+        switch (act) {
+            case RELU:
+                return y + " > " + zero + " ? " + g + " : " + zero;
+            case SIGMOID:
+                return g + " * " + y + " * (" + one + " - " + y + ")";
+            case TANH:
+                return g + " * (" + one + " - " + y + " * " + y + ")";
+            case LINEAR:
+                return g;
+            default:
+                throw new IllegalArgumentException("not elementwise: " + act);
+        }
+    }
+
+    /** Applies the layer's activation in place over [from, from + count) of {@code out}. */
+    void activateRange(Code c, Activation act, String out, String from, int count) {
+        if (act == Activation.LINEAR) {
+            return;
+        }
+        c.loop("j", count).line("int k = " + from + " + j")
+                .line(out + "[k] = " + activate(act, out + "[k]")).close();
+    }
+
+    /** Multiplies the gradient in place by the activation's derivative over the batch. */
+    void deriveRange(Code c, Activation act, String grad, String out, String count) {
+        if (act == Activation.LINEAR) {
+            return;
+        }
+        c.loop("k", count).line(grad + "[k] = " + derivative(act, out + "[k]", grad + "[k]")).close();
+    }
+}

@@ -1,0 +1,34 @@
+package cnnc.compile;
+
+import cnnc.codegen.GeneratedSource;
+import cnnc.codegen.JavaGenerator;
+import cnnc.codegen.Precision;
+import cnnc.diag.Diagnostic;
+import cnnc.model.Network;
+import java.util.List;
+import java.util.Map;
+
+/** Generate, compile in memory, check method sizes, load: a checked network to a usable class. */
+public final class NetworkCompiler {
+    private NetworkCompiler() {}
+
+    public static CompiledNetwork compile(Network network, Precision precision) {
+        GeneratedSource source = JavaGenerator.generate(network, JavaGenerator.DEFAULT_PACKAGE, null, precision);
+        Map<String, byte[]> classes = InMemoryCompiler.compile(List.of(source));
+        byte[] main = classes.get(source.qualifiedName());
+        List<Diagnostic> tooLarge = MethodSizeCheck.check(network, main);
+        if (!tooLarge.isEmpty()) {
+            throw new CodeSizeException(tooLarge);
+        }
+        try {
+            Class<?> type = InMemoryCompiler.loader(classes).loadClass(source.qualifiedName());
+            return new CompiledNetwork(network, precision, source, main, type);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("compiled class missing: " + source.qualifiedName(), e);
+        }
+    }
+
+    public static CompiledNetwork compile(Network network) {
+        return compile(network, Precision.FLOAT);
+    }
+}

@@ -1,0 +1,34 @@
+package cnnc.codegen;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cnnc.compile.ClassFileReader;
+import cnnc.compile.CompiledNetwork;
+import cnnc.compile.MethodSizeCheck;
+import cnnc.compile.NetworkCompiler;
+import cnnc.model.Network;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Every example, AlexNet and VGG-16 included, generates, compiles under -Xlint:all -Werror, and
+ * has no method over HotSpot's 8,000-byte JIT limit.
+ */
+class ExamplesCompileTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"lab", "mlp", "lenet5", "binary", "alexnet", "vgg16"})
+    void exampleCompilesWithSmallMethods(String name) throws IOException {
+        Network network = GoldenSourceTest.load(Path.of("examples", name + ".cnn"));
+        CompiledNetwork compiled = NetworkCompiler.compile(network);
+        int largest = 0;
+        for (var m : ClassFileReader.methodSizes(compiled.classFile())) {
+            largest = Math.max(largest, m.codeLength());
+        }
+        assertTrue(largest > 0 && largest <= MethodSizeCheck.HUGE_METHOD_LIMIT, name + ": largest method " + largest);
+        assertEquals(network.totalParams(), compiled.parameters().stream().mapToLong(Parameter::size).sum());
+    }
+}

@@ -1,0 +1,63 @@
+package cnnc.codegen;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import cnnc.compile.CompiledNetwork;
+import cnnc.compile.NetworkCompiler;
+import cnnc.compile.NetworkInstance;
+import cnnc.model.Network;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.ShrinkingMode;
+
+/** The generated float32 forward pass equals the naive double reference within 1e-5. */
+class ForwardMatchesReferenceProperties {
+    private static final int BATCH = 4;
+
+    @Property(tries = 40, seed = "98660", shrinking = ShrinkingMode.OFF)
+    void generatedForwardEqualsReference(@ForAll long seed) {
+        var random = new Random(seed);
+        Network network = GradientCheckProperties.draw(random);
+        CompiledNetwork compiled = NetworkCompiler.compile(network, Precision.FLOAT);
+        var params = (float[][]) compiled.newParameters();
+        var reference = new ArrayList<double[]>();
+        for (float[] tensor : params) {
+            double[] copy = new double[tensor.length];
+            for (int i = 0; i < tensor.length; i++) {
+                tensor[i] = (float) (random.nextGaussian() * 0.5);
+                copy[i] = tensor[i];
+            }
+            reference.add(copy);
+        }
+        NetworkInstance net = compiled.instantiate(BATCH, params);
+        int inputs = network.input().size();
+        int outputs = network.output().size();
+        float[] x = new float[BATCH * inputs + 3];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (random.nextDouble() * 2 - 1);
+        }
+        int offset = 3; // the offset argument is honoured
+        net.forward(x, offset, BATCH, false);
+        float[] out = (float[]) net.output();
+        List<String> failures = new ArrayList<>();
+        for (int n = 0; n < BATCH; n++) {
+            double[] example = new double[inputs];
+            for (int i = 0; i < inputs; i++) {
+                example[i] = x[offset + n * inputs + i];
+            }
+            double[] expected = ReferenceNetwork.forward(network, reference, example);
+            for (int j = 0; j < outputs; j++) {
+                double got = out[n * outputs + j];
+                if (!(Math.abs(got - expected[j]) <= 1e-5 * Math.max(1, Math.abs(expected[j])))) {
+                    failures.add("example " + n + " output " + j + ": generated " + got + ", reference " + expected[j]);
+                }
+            }
+        }
+        if (!failures.isEmpty()) {
+            fail("forward differs from the reference for\n" + network.source().text() + "\n" + String.join("\n", failures));
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package cnnc.codegen;
+
+import cnnc.Frontend;
+import cnnc.diag.SourceFile;
+import cnnc.model.Network;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * Random small networks covering every layer kind and option: conv with stride 1 and 2, pad 0,
+ * 1 and same, rectangular kernels; max and average pooling including windows that drop an edge;
+ * dropout; each activation; every kind of last layer and so each loss. Not every draw is a valid
+ * network (a stride may not tile); those come back empty.
+ */
+final class RandomNetworks {
+    private static final String[] ACTIVATIONS = {"relu", "sigmoid", "tanh", "linear"};
+
+    private RandomNetworks() {}
+
+    static Optional<Network> draw(Random r) {
+        var src = new StringBuilder();
+        boolean volume = r.nextInt(6) != 0;
+        if (volume) {
+            src.append("input ").append(4 + r.nextInt(5)).append('x').append(4 + r.nextInt(5)).append('x')
+                    .append(1 + r.nextInt(3)).append('\n');
+            int blocks = r.nextInt(3);
+            for (int b = 0; b < blocks; b++) {
+                if (r.nextBoolean()) {
+                    src.append("conv ").append(1 + r.nextInt(3)).append(' ')
+                            .append(1 + r.nextInt(3)).append('x').append(1 + r.nextInt(3));
+                    switch (r.nextInt(4)) {
+                        case 0 -> src.append(" pad 1");
+                        case 1 -> src.append(" pad same");
+                        default -> { }
+                    }
+                    if (r.nextInt(3) == 0) {
+                        src.append(" stride 2");
+                    }
+                    src.append(' ').append(ACTIVATIONS[r.nextInt(ACTIVATIONS.length)]).append('\n');
+                } else {
+                    src.append("pool ").append(r.nextBoolean() ? "max " : "avg ");
+                    int f = 1 + r.nextInt(3);
+                    src.append(f).append('x').append(f);
+                    if (r.nextBoolean()) {
+                        src.append(" stride ").append(1 + r.nextInt(2));
+                    }
+                    src.append('\n');
+                }
+                if (r.nextInt(4) == 0) {
+                    src.append(ACTIVATIONS[r.nextInt(ACTIVATIONS.length)]).append('\n');
+                }
+            }
+            if (r.nextInt(5) == 0) {
+                src.append("dropout 0.25\n");
+            }
+            src.append("flatten\n");
+        } else {
+            src.append("input ").append(2 + r.nextInt(8)).append('\n');
+        }
+        if (r.nextBoolean()) {
+            src.append("dense ").append(2 + r.nextInt(5)).append(' ').append(ACTIVATIONS[r.nextInt(ACTIVATIONS.length)]).append('\n');
+            if (r.nextInt(3) == 0) {
+                src.append("dropout 0.5\n");
+            }
+        }
+        int classes = 2 + r.nextInt(4);
+        switch (r.nextInt(5)) {
+            case 0 -> src.append("dense ").append(classes).append(" softmax\n");
+            case 1 -> src.append("dense ").append(classes).append("\nsoftmax\n");
+            case 2 -> src.append("dense 1 sigmoid\n");
+            case 3 -> src.append("dense ").append(classes).append(" sigmoid\n");
+            default -> src.append("dense ").append(classes).append(' ').append(ACTIVATIONS[r.nextInt(ACTIVATIONS.length)]).append('\n');
+        }
+        return Frontend.compile(new SourceFile("random.cnn", src.toString())).network();
+    }
+}

@@ -1,0 +1,183 @@
+package cnnc.codegen;
+
+import cnnc.ast.Activation;
+import cnnc.ast.PoolKind;
+import cnnc.model.Layer;
+import cnnc.model.Network;
+import cnnc.model.Shape;
+import java.util.List;
+
+/**
+ * The obviously correct version: one example at a time, in double, as nested loops over
+ * H x W x C arrays with explicit bounds tests for padding and no unrolling. Written from the
+ * definitions, not from the generator, so the two can be compared. Dropout is the identity
+ * (inference).
+ */
+final class ReferenceNetwork {
+    private ReferenceNetwork() {}
+
+    /** @param params parameter arrays in {@link Parameter#of} order, PyTorch layouts */
+    static double[] forward(Network network, List<double[]> params, double[] inputHwc) {
+        Object x = toVolumeOrVector(network.input(), inputHwc);
+        int p = 0;
+        for (Layer layer : network.layers()) {
+            if (layer instanceof Layer.Conv c) {
+                x = conv(c, (double[][][]) x, params.get(p++), params.get(p++));
+            } else if (layer instanceof Layer.Pool pool) {
+                x = pool(pool, (double[][][]) x);
+            } else if (layer instanceof Layer.Flatten) {
+                x = flatten(x);
+            } else if (layer instanceof Layer.Dense d) {
+                x = dense(d, (double[]) x, params.get(p++), params.get(p++));
+            } else if (layer instanceof Layer.ActivationLayer a) {
+                x = activate(a.activation(), x);
+            }
+            // dropout: identity at inference
+        }
+        return x instanceof double[] v ? v : flatten(x);
+    }
+
+    private static Object toVolumeOrVector(Shape shape, double[] hwc) {
+        if (shape instanceof Shape.Vector) {
+            return hwc.clone();
+        }
+        var v = (Shape.Volume) shape;
+        double[][][] out = new double[v.height()][v.width()][v.channels()];
+        for (int y = 0; y < v.height(); y++) {
+            for (int x = 0; x < v.width(); x++) {
+                for (int c = 0; c < v.channels(); c++) {
+                    out[y][x][c] = hwc[(y * v.width() + x) * v.channels() + c];
+                }
+            }
+        }
+        return out;
+    }
+
+    static double[][][] conv(Layer.Conv c, double[][][] in, double[] w, double[] b) {
+        int h = in.length, wd = in[0].length, ch = in[0][0].length;
+        var out = new double[c.out().height()][c.out().width()][c.filters()];
+        for (int oy = 0; oy < c.out().height(); oy++) {
+            for (int ox = 0; ox < c.out().width(); ox++) {
+                for (int k = 0; k < c.filters(); k++) {
+                    double sum = b[k];
+                    for (int ky = 0; ky < c.kernelHeight(); ky++) {
+                        for (int kx = 0; kx < c.kernelWidth(); kx++) {
+                            int y = oy * c.stride() + ky - c.padTop();
+                            int x = ox * c.stride() + kx - c.padLeft();
+                            if (y < 0 || y >= h || x < 0 || x >= wd) {
+                                continue; // zero padding
+                            }
+                            for (int i = 0; i < ch; i++) {
+                                sum += w[((k * ch + i) * c.kernelHeight() + ky) * c.kernelWidth() + kx] * in[y][x][i];
+                            }
+                        }
+                    }
+                    out[oy][ox][k] = scalar(c.activation(), sum);
+                }
+            }
+        }
+        return out;
+    }
+
+    static double[][][] pool(Layer.Pool p, double[][][] in) {
+        var out = new double[p.out().height()][p.out().width()][p.out().channels()];
+        for (int oy = 0; oy < p.out().height(); oy++) {
+            for (int ox = 0; ox < p.out().width(); ox++) {
+                for (int c = 0; c < p.out().channels(); c++) {
+                    double max = Double.NEGATIVE_INFINITY;
+                    double sum = 0;
+                    for (int ky = 0; ky < p.windowHeight(); ky++) {
+                        for (int kx = 0; kx < p.windowWidth(); kx++) {
+                            double v = in[oy * p.stride() + ky][ox * p.stride() + kx][c];
+                            max = Math.max(max, v);
+                            sum += v;
+                        }
+                    }
+                    out[oy][ox][c] = p.kind() == PoolKind.MAX ? max : sum / (p.windowHeight() * p.windowWidth());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** C, H, W order, as PyTorch's flatten of an N, C, H, W tensor. */
+    static double[] flatten(Object x) {
+        if (x instanceof double[] v) {
+            return v;
+        }
+        var in = (double[][][]) x;
+        int h = in.length, w = in[0].length, ch = in[0][0].length;
+        var out = new double[h * w * ch];
+        for (int c = 0; c < ch; c++) {
+            for (int y = 0; y < h; y++) {
+                for (int xx = 0; xx < w; xx++) {
+                    out[(c * h + y) * w + xx] = in[y][xx][c];
+                }
+            }
+        }
+        return out;
+    }
+
+    static double[] dense(Layer.Dense d, double[] in, double[] w, double[] b) {
+        var z = new double[d.units()];
+        for (int j = 0; j < d.units(); j++) {
+            double sum = b[j];
+            for (int i = 0; i < in.length; i++) {
+                sum += w[j * in.length + i] * in[i];
+            }
+            z[j] = sum;
+        }
+        return (double[]) activate(d.activation(), z);
+    }
+
+    static Object activate(Activation a, Object x) {
+        if (x instanceof double[] v) {
+            if (a == Activation.SOFTMAX) {
+                double max = Double.NEGATIVE_INFINITY;
+                for (double e : v) {
+                    max = Math.max(max, e);
+                }
+                double sum = 0;
+                var out = new double[v.length];
+                for (int i = 0; i < v.length; i++) {
+                    out[i] = Math.exp(v[i] - max);
+                    sum += out[i];
+                }
+                for (int i = 0; i < v.length; i++) {
+                    out[i] /= sum;
+                }
+                return out;
+            }
+            var out = new double[v.length];
+            for (int i = 0; i < v.length; i++) {
+                out[i] = scalar(a, v[i]);
+            }
+            return out;
+        }
+        var in = (double[][][]) x;
+        var out = new double[in.length][in[0].length][in[0][0].length];
+        for (int y = 0; y < in.length; y++) {
+            for (int xx = 0; xx < in[0].length; xx++) {
+                for (int c = 0; c < in[0][0].length; c++) {
+                    out[y][xx][c] = scalar(a, in[y][xx][c]);
+                }
+            }
+        }
+        return out;
+    }
+
+    static double scalar(Activation a, double v) {
+        switch (a) {
+            case RELU:
+                return Math.max(v, 0);
+            case SIGMOID:
+                return 1 / (1 + Math.exp(-v));
+            case TANH:
+                return Math.tanh(v);
+            case LINEAR:
+                return v;
+            default:
+                throw new IllegalArgumentException("softmax is not elementwise");
+        }
+    }
+}
