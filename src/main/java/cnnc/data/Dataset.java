@@ -1,0 +1,91 @@
+package cnnc.data;
+
+import java.util.Arrays;
+
+/**
+ * Labelled grayscale images: {@code images} holds {@code count} images of {@code height x width}
+ * pixels, row-major, one after another, scaled to [0, 1]. The arrays are shared, not copied (the
+ * training set is 188 MB of floats): nobody may change them after construction.
+ */
+public record Dataset(float[] images, int[] labels, int count, int height, int width, int classes) {
+    public Dataset {
+        if (count < 0 || height <= 0 || width <= 0 || classes <= 0) {
+            throw new IllegalArgumentException("bad dataset dimensions: count " + count + ", " + height + "x" + width
+                    + ", " + classes + " classes");
+        }
+        if ((long) count * height * width != images.length) {
+            throw new IllegalArgumentException(count + " images of " + height + "x" + width + " need "
+                    + (long) count * height * width + " pixels, got " + images.length);
+        }
+        if (labels.length != count) {
+            throw new IllegalArgumentException(count + " images but " + labels.length + " labels");
+        }
+        for (int i = 0; i < count; i++) {
+            if (labels[i] < 0 || labels[i] >= classes) {
+                throw new IllegalArgumentException("label " + labels[i] + " at index " + i + " is outside 0.." + (classes - 1));
+            }
+        }
+    }
+
+    /** Pixels per image. */
+    public int imageSize() {
+        return height * width;
+    }
+
+    /** A copy of image {@code i}'s pixels. */
+    public float[] image(int i) {
+        checkIndex(i);
+        int size = imageSize();
+        return Arrays.copyOfRange(images, i * size, (i + 1) * size);
+    }
+
+    public int label(int i) {
+        checkIndex(i);
+        return labels[i];
+    }
+
+    /** Images {@code from} (inclusive) to {@code to} (exclusive), copied. */
+    public Dataset slice(int from, int to) {
+        if (from < 0 || to > count || from > to) {
+            throw new IndexOutOfBoundsException("slice " + from + ".." + to + " of " + count + " images");
+        }
+        int size = imageSize();
+        return new Dataset(Arrays.copyOfRange(images, from * size, to * size), Arrays.copyOfRange(labels, from, to),
+                to - from, height, width, classes);
+    }
+
+    /** How many images carry each label. */
+    public int[] labelCounts() {
+        int[] counts = new int[classes];
+        for (int label : labels) {
+            counts[label]++;
+        }
+        return counts;
+    }
+
+    private void checkIndex(int i) {
+        if (i < 0 || i >= count) {
+            throw new IndexOutOfBoundsException("image " + i + " of " + count);
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof Dataset)) {
+            return false;
+        }
+        Dataset d = (Dataset) o;
+        return count == d.count && height == d.height && width == d.width && classes == d.classes
+                && Arrays.equals(labels, d.labels) && Arrays.equals(images, d.images);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(labels) + Arrays.hashCode(images);
+    }
+
+    @Override
+    public String toString() {
+        return "Dataset[" + count + " images, " + height + "x" + width + ", " + classes + " classes]";
+    }
+}

@@ -1,0 +1,13 @@
+package cnnc.report;
+
+/**
+ * What one epoch of training measured, as Keras' History records it. Validation values are NaN
+ * when there was no validation data.
+ */
+public record EpochRecord(int epoch, double loss, double accuracy, double valLoss, double valAccuracy, double seconds) {
+    public EpochRecord {
+        if (epoch < 1) {
+            throw new IllegalArgumentException("epochs are numbered from 1, got " + epoch);
+        }
+    }
+}

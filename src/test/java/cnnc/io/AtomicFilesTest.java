@@ -1,0 +1,92 @@
+package cnnc.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AtomicFilesTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void writesAndReplaces() throws IOException {
+        Path file = dir.resolve("sub/dir/out.txt");
+        AtomicFiles.write(file, "first".getBytes(StandardCharsets.UTF_8));
+        assertEquals("first", Files.readString(file));
+        AtomicFiles.write(file, out -> out.write("second".getBytes(StandardCharsets.UTF_8)));
+        assertEquals("second", Files.readString(file));
+        assertEquals(List.of("out.txt"), names(file.getParent()));
+    }
+
+    @Test
+    void aWriterThatFailsMidwayLeavesTheOldFileAndNoTemporaryFile() throws IOException {
+        Path file = dir.resolve("model.safetensors");
+        Files.writeString(file, "old model");
+        var e = assertThrows(IOException.class, () -> AtomicFiles.write(file, out -> {
+            out.write(new byte[1 << 20]); // more than the buffer, so part of it reached the temporary file
+            throw new IOException("No space left on device");
+        }));
+        assertEquals("cannot write " + file + ": No space left on device (any previous model.safetensors is unchanged)",
+                e.getMessage());
+        assertEquals("old model", Files.readString(file));
+        assertEquals(List.of("model.safetensors"), names(dir));
+    }
+
+    @Test
+    void aRuntimeFailureAlsoCleansUp() throws IOException {
+        Path file = dir.resolve("history.csv");
+        Files.writeString(file, "old");
+        assertThrows(IllegalStateException.class, () -> AtomicFiles.write(file, out -> {
+            out.write(1);
+            throw new IllegalStateException("bug in the writer");
+        }));
+        assertEquals("old", Files.readString(file));
+        assertEquals(List.of("history.csv"), names(dir));
+    }
+
+    @Test
+    void aFailedWriteOfANewFileLeavesNothing() {
+        Path file = dir.resolve("new.bin");
+        assertThrows(IOException.class, () -> AtomicFiles.write(file, out -> {
+            throw new IOException("boom");
+        }));
+        assertEquals(List.of(), names(dir));
+    }
+
+    @Test
+    void aDirectoryInTheWayIsAClearError() throws IOException {
+        Path blocker = dir.resolve("blocker");
+        Files.writeString(blocker, "a file, not a directory");
+        var e = assertThrows(IOException.class, () -> AtomicFiles.write(blocker.resolve("x.bin"), new byte[] {1}));
+        assertTrue(e.getMessage().startsWith("cannot write " + blocker.resolve("x.bin") + ": cannot create directory"),
+                e.getMessage());
+    }
+
+    @Test
+    void keepsBytesExactly() throws IOException {
+        byte[] bytes = new byte[200_000];
+        new java.util.Random(1).nextBytes(bytes);
+        Path file = dir.resolve("blob");
+        AtomicFiles.write(file, bytes);
+        assertArrayEquals(bytes, Files.readAllBytes(file));
+    }
+
+    private static List<String> names(Path d) {
+        try (Stream<Path> s = Files.list(d)) {
+            return s.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
