@@ -3,7 +3,7 @@ package cnnc.cli;
 import cnnc.codegen.GeneratedSource;
 import cnnc.codegen.JavaGenerator;
 import cnnc.codegen.Precision;
-import cnnc.io.AtomicWrite;
+import cnnc.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -41,7 +41,7 @@ final class GenerateCommand implements Callable<Integer> {
         GeneratedSource source = JavaGenerator.generate(network, packageName, className, Precision.FLOAT);
         Path target = directory.resolve(source.relativePath());
         try {
-            AtomicWrite.write(target, source.code().getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.write(target, source.code().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new CliError(ExitCodes.USAGE_OR_IO, "cannot write " + target + ": " + e.getMessage());
         }

@@ -49,4 +49,42 @@ final class Sources {
         Frontend.Result result = compile(path, err);
         return result.network().orElseThrow(() -> new CliError(ExitCodes.INPUT_ERROR, null));
     }
+
+    /** Generates, compiles and loads the network; size problems are diagnostics (exit 1). */
+    static cnnc.compile.CompiledNetwork compiled(cnnc.model.Network network, PrintWriter err) {
+        try {
+            return cnnc.compile.NetworkCompiler.compile(network);
+        } catch (cnnc.compile.CodeSizeException e) {
+            err.print(DiagnosticPrinter.renderAll(network.source(), e.diagnostics(), false));
+            err.flush();
+            throw new CliError(ExitCodes.INPUT_ERROR, null);
+        } catch (cnnc.compile.CompilerUnavailableException e) {
+            throw new CliError(ExitCodes.USAGE_OR_IO, e.getMessage());
+        }
+    }
+
+    /** A network from the .cnn source stored in a model file's metadata. */
+    static cnnc.model.Network fromModel(Path modelFile, cnnc.io.SafeTensorsFile model, PrintWriter err) {
+        String text = model.metadata().get(cnnc.train.ModelFiles.SOURCE_KEY);
+        if (text == null) {
+            throw new CliError(ExitCodes.USAGE_OR_IO, modelFile + " does not say which network it holds (no "
+                    + cnnc.train.ModelFiles.SOURCE_KEY + " metadata); pass the .cnn file too");
+        }
+        Frontend.Result result = Frontend.compile(new SourceFile(modelFile + "#" + cnnc.train.ModelFiles.SOURCE_KEY, text));
+        err.print(DiagnosticPrinter.renderAll(result.source(), result.diagnostics(), result.truncated()));
+        return result.network().orElseThrow(() -> new CliError(ExitCodes.INPUT_ERROR, null));
+    }
+
+    static cnnc.io.SafeTensorsFile readModel(Path path) {
+        try {
+            return cnnc.io.SafeTensors.read(path);
+        } catch (cnnc.io.ModelFileException e) {
+            throw new CliError(ExitCodes.USAGE_OR_IO, e.getMessage());
+        }
+    }
+
+    /** DIR/model.safetensors, or the file itself when a file is given. */
+    static Path modelFile(Path modelOption) {
+        return java.nio.file.Files.isDirectory(modelOption) ? modelOption.resolve("model.safetensors") : modelOption;
+    }
 }

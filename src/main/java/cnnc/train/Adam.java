@@ -1,0 +1,53 @@
+package cnnc.train;
+
+/**
+ * Adam (Kingma and Ba, 2015, algorithm 1 with the efficient bias correction of section 2) as
+ * Keras implements it: m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
+ * w = w - lr * sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + epsilon). Keras' defaults: lr 0.001,
+ * beta1 0.9, beta2 0.999, epsilon 1e-7.
+ */
+public final class Adam implements Optimizer {
+    private final double lr;
+    private final float beta1;
+    private final float beta2;
+    private final float epsilon;
+    private float[][] m;
+    private float[][] v;
+    private long t;
+
+    public Adam(double lr, double beta1, double beta2, double epsilon) {
+        this.lr = lr;
+        this.beta1 = (float) beta1;
+        this.beta2 = (float) beta2;
+        this.epsilon = (float) epsilon;
+    }
+
+    @Override
+    public void step(float[][] params, float[][] grads, boolean[] trainable) {
+        if (m == null) {
+            m = Slots.like(params);
+            v = Slots.like(params);
+        }
+        t++;
+        float rate = (float) (lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
+        for (int k = 0; k < params.length; k++) {
+            if (!trainable[k]) {
+                continue;
+            }
+            float[] w = params[k];
+            float[] g = grads[k];
+            float[] mk = m[k];
+            float[] vk = v[k];
+            for (int i = 0; i < w.length; i++) {
+                mk[i] = beta1 * mk[i] + (1 - beta1) * g[i];
+                vk[i] = beta2 * vk[i] + (1 - beta2) * g[i] * g[i];
+                w[i] -= rate * mk[i] / ((float) Math.sqrt(vk[i]) + epsilon);
+            }
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "adam(lr=" + (float) lr + ", beta1=" + beta1 + ", beta2=" + beta2 + ", epsilon=" + epsilon + ")";
+    }
+}

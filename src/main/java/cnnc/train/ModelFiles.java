@@ -1,0 +1,80 @@
+package cnnc.train;
+
+import cnnc.cli.Main;
+import cnnc.codegen.Parameter;
+import cnnc.io.ModelFileException;
+import cnnc.io.SafeTensors;
+import cnnc.io.SafeTensorsFile;
+import cnnc.io.Tensor;
+import cnnc.model.Network;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * model.safetensors for a network: tensors named and laid out as PyTorch's (DESIGN 1.5), with
+ * the .cnn source and the compiler version in the metadata, so the file alone says what it is.
+ */
+public final class ModelFiles {
+    public static final String SOURCE_KEY = "cnn_source";
+    public static final String VERSION_KEY = "cnnc_version";
+
+    private ModelFiles() {}
+
+    public static void save(Path path, Network network, float[][] params) throws IOException {
+        List<Parameter> parameters = Parameter.of(network);
+        var tensors = new LinkedHashMap<String, Tensor>();
+        for (int t = 0; t < parameters.size(); t++) {
+            tensors.put(parameters.get(t).tensorName(), new Tensor(parameters.get(t).shape(), params[t].clone()));
+        }
+        SafeTensors.write(path, tensors, Map.of(SOURCE_KEY, network.source().text(), VERSION_KEY, Main.VERSION,
+                "format", "pt"));
+    }
+
+    /** Every parameter of {@code network} from the file; a missing or misshapen tensor is an error. */
+    public static float[][] load(SafeTensorsFile file, String fileName, Network network) {
+        List<Parameter> parameters = Parameter.of(network);
+        float[][] out = new float[parameters.size()][];
+        for (int t = 0; t < parameters.size(); t++) {
+            Parameter p = parameters.get(t);
+            Tensor tensor = file.tensors().get(p.tensorName());
+            if (tensor == null) {
+                throw new ModelFileException(fileName + " has no tensor " + p.tensorName() + " (it holds "
+                        + String.join(", ", file.tensors().keySet()) + ")");
+            }
+            if (!Arrays.equals(tensor.shape(), p.shape())) {
+                throw new ModelFileException(fileName + ": " + p.tensorName() + " has shape " + Arrays.toString(tensor.shape())
+                        + " but " + network.source().name() + " needs " + Arrays.toString(p.shape()));
+            }
+            out[t] = tensor.data().clone();
+        }
+        return out;
+    }
+
+    /**
+     * Transfer learning: copies each tensor whose name and shape match into {@code params}, and
+     * returns what was copied and what was not, for the user to read.
+     */
+    public static List<String> copyMatching(SafeTensorsFile file, Network network, float[][] params) {
+        List<Parameter> parameters = Parameter.of(network);
+        var report = new ArrayList<String>();
+        for (int t = 0; t < parameters.size(); t++) {
+            Parameter p = parameters.get(t);
+            Tensor tensor = file.tensors().get(p.tensorName());
+            if (tensor == null) {
+                report.add(p.tensorName() + ": not in the file, initialised fresh");
+            } else if (!Arrays.equals(tensor.shape(), p.shape())) {
+                report.add(p.tensorName() + ": shape " + Arrays.toString(tensor.shape()) + " in the file, "
+                        + Arrays.toString(p.shape()) + " here, initialised fresh");
+            } else {
+                System.arraycopy(tensor.data(), 0, params[t], 0, params[t].length);
+                report.add(p.tensorName() + ": copied" + (p.layer().trainable() ? "" : " (frozen)"));
+            }
+        }
+        return report;
+    }
+}

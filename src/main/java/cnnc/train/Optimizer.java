@@ -1,0 +1,14 @@
+package cnnc.train;
+
+/**
+ * Updates parameters from their gradients, keeping whatever state the method needs (one slot
+ * array per parameter tensor, created on first use). Gradients arrive already averaged over the
+ * batch and with regularization added.
+ */
+public interface Optimizer {
+    /** Updates {@code params[i]} in place from {@code grads[i]}, for the tensors {@code trainable} marks. */
+    void step(float[][] params, float[][] grads, boolean[] trainable);
+
+    /** e.g. {@code rmsprop(lr=0.001, rho=0.9, momentum=0.0, epsilon=1e-07)}. */
+    String describe();
+}

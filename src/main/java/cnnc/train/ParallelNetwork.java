@@ -1,0 +1,165 @@
+package cnnc.train;
+
+import cnnc.compile.CompiledNetwork;
+import cnnc.compile.NetworkInstance;
+import java.util.ArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Data parallelism: one generated instance per thread, all sharing the parameter arrays, each
+ * with its own activations and gradients. A batch is cut into one contiguous slice per thread;
+ * the gradients are then summed in thread order, so a given seed and thread count always give
+ * the same result.
+ */
+final class ParallelNetwork implements AutoCloseable {
+    private final NetworkInstance[] instances;
+    private final float[][][] gradients;
+    private final ExecutorService pool;
+    private final int perThread;
+    private final int inputs;
+    private final int outputs;
+    private final Targets targets;
+
+    record BatchResult(double lossSum, int correct) {}
+
+    ParallelNetwork(CompiledNetwork compiled, float[][] params, int batch, int threads, Targets targets) {
+        this.perThread = (batch + threads - 1) / threads;
+        this.instances = new NetworkInstance[threads];
+        this.gradients = new float[threads][][];
+        for (int t = 0; t < threads; t++) {
+            instances[t] = compiled.instantiate(perThread, params);
+            Object[] g = instances[t].gradients();
+            gradients[t] = new float[g.length][];
+            for (int k = 0; k < g.length; k++) {
+                gradients[t][k] = (float[]) g[k];
+            }
+        }
+        this.pool = threads > 1 ? Executors.newFixedThreadPool(threads - 1, r -> {
+            Thread thread = new Thread(r, "cnnc-train");
+            thread.setDaemon(true);
+            return thread;
+        }) : null;
+        this.inputs = compiled.network().input().size();
+        this.outputs = compiled.network().output().size();
+        this.targets = targets;
+    }
+
+    /** The summed gradients of the last {@link #trainBatch} (owned by the first instance). */
+    float[][] gradients() {
+        return gradients[0];
+    }
+
+    /** Forward and backward over {@code n} examples; leaves the summed gradient in {@link #gradients()}. */
+    BatchResult trainBatch(float[] x, float[] t, int[] labels, int n, long seed) {
+        BatchResult result = run(n, (inst, from, count) -> {
+            inst.zeroGradients();
+            inst.setRandomState(seed, from);
+            inst.forward(x, from * inputs, count, true);
+            double loss = inst.backward(t, from * outputs, count);
+            return new BatchResult(loss, countCorrect(inst, labels, from, count));
+        });
+        for (int th = 1; th < instances.length; th++) {
+            if ((long) th * perThread >= n) {
+                break;
+            }
+            float[][] into = gradients[0];
+            float[][] from = gradients[th];
+            for (int k = 0; k < into.length; k++) {
+                float[] a = into[k];
+                float[] b = from[k];
+                for (int i = 0; i < a.length; i++) {
+                    a[i] += b[i];
+                }
+            }
+        }
+        return result;
+    }
+
+    /** Loss sum and correct count over {@code n} examples, in inference mode. */
+    BatchResult evaluate(float[] x, float[] t, int[] labels, int n) {
+        return run(n, (inst, from, count) -> {
+            inst.forward(x, from * inputs, count, false);
+            double loss = inst.loss(t, from * outputs, count);
+            return new BatchResult(loss, countCorrect(inst, labels, from, count));
+        });
+    }
+
+    /** The predicted class of each of {@code n} examples. */
+    int[] predict(float[] x, int n) {
+        int[] out = new int[n];
+        run(n, (inst, from, count) -> {
+            inst.forward(x, from * inputs, count, false);
+            float[] o = (float[]) inst.output();
+            for (int i = 0; i < count; i++) {
+                out[from + i] = targets.predict(o, i * outputs);
+            }
+            return new BatchResult(0, 0);
+        });
+        return out;
+    }
+
+    int capacity() {
+        return perThread * instances.length;
+    }
+
+    private int countCorrect(NetworkInstance inst, int[] labels, int from, int count) {
+        float[] o = (float[]) inst.output();
+        int correct = 0;
+        for (int i = 0; i < count; i++) {
+            if (targets.correct(o, i * outputs, labels[from + i])) {
+                correct++;
+            }
+        }
+        return correct;
+    }
+
+    private interface Slice {
+        BatchResult run(NetworkInstance inst, int from, int count);
+    }
+
+    private BatchResult run(int n, Slice slice) {
+        if (n > capacity()) {
+            throw new IllegalArgumentException("batch of " + n + " exceeds " + capacity());
+        }
+        var futures = new ArrayList<Future<BatchResult>>();
+        for (int th = 1; th < instances.length; th++) {
+            int from = th * perThread;
+            int count = Math.min(perThread, n - from);
+            if (count <= 0) {
+                break;
+            }
+            NetworkInstance inst = instances[th];
+            futures.add(pool.submit(() -> slice.run(inst, from, count)));
+        }
+        BatchResult first = slice.run(instances[0], 0, Math.min(perThread, n));
+        double loss = first.lossSum();
+        int correct = first.correct();
+        for (Future<BatchResult> f : futures) {
+            try {
+                BatchResult r = f.get();
+                loss += r.lossSum();
+                correct += r.correct();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new IllegalStateException(cause);
+            }
+        }
+        return new BatchResult(loss, correct);
+    }
+
+    @Override
+    public void close() {
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package cnnc.train;
+
+import cnnc.codegen.Parameter;
+import cnnc.model.Layer;
+import java.util.List;
+
+/**
+ * The L1, L2 and elastic-net penalties written on conv and dense layers, applied to their
+ * weights (Keras' kernel_regularizer): penalty l1 * sum|w| + l2 * sum w^2, added to the loss;
+ * gradient l1 * sign(w) + 2 * l2 * w, added to the averaged gradient.
+ */
+final class Regularization {
+    private final float[] l1;
+    private final float[] l2;
+    private final boolean any;
+
+    Regularization(List<Parameter> parameters) {
+        l1 = new float[parameters.size()];
+        l2 = new float[parameters.size()];
+        boolean found = false;
+        for (int t = 0; t < parameters.size(); t++) {
+            Parameter p = parameters.get(t);
+            if (p.isBias()) {
+                continue;
+            }
+            Layer layer = p.layer();
+            if (layer instanceof Layer.Conv c) {
+                l1[t] = (float) c.l1();
+                l2[t] = (float) c.l2();
+            } else if (layer instanceof Layer.Dense d) {
+                l1[t] = (float) d.l1();
+                l2[t] = (float) d.l2();
+            }
+            found |= l1[t] != 0 || l2[t] != 0;
+        }
+        any = found;
+    }
+
+    /** The penalty at the current weights. */
+    double penalty(float[][] params) {
+        if (!any) {
+            return 0;
+        }
+        double total = 0;
+        for (int t = 0; t < params.length; t++) {
+            if (l1[t] == 0 && l2[t] == 0) {
+                continue;
+            }
+            double abs = 0;
+            double squares = 0;
+            for (float w : params[t]) {
+                abs += Math.abs(w);
+                squares += (double) w * w;
+            }
+            total += l1[t] * abs + l2[t] * squares;
+        }
+        return total;
+    }
+
+    /** Adds the penalty's gradient to {@code grads}. */
+    void addGradient(float[][] params, float[][] grads) {
+        if (!any) {
+            return;
+        }
+        for (int t = 0; t < params.length; t++) {
+            float a = l1[t];
+            float b = 2 * l2[t];
+            if (a == 0 && b == 0) {
+                continue;
+            }
+            float[] w = params[t];
+            float[] g = grads[t];
+            for (int i = 0; i < w.length; i++) {
+                g[i] += a * Math.signum(w[i]) + b * w[i];
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package cnnc.train;
+
+/**
+ * RMSprop (Hinton, Coursera lecture 6e, 2012) as Keras implements it (keras/optimizers/rmsprop.py):
+ * a = rho * a + (1 - rho) * g^2; w = w - lr * g / sqrt(a + epsilon), plus optional momentum on
+ * the step. Keras' defaults: lr 0.001, rho 0.9, momentum 0, epsilon 1e-7.
+ */
+public final class RmsProp implements Optimizer {
+    private final float lr;
+    private final float rho;
+    private final float momentum;
+    private final float epsilon;
+    private float[][] average;
+    private float[][] velocity;
+
+    public RmsProp(double lr, double rho, double momentum, double epsilon) {
+        this.lr = (float) lr;
+        this.rho = (float) rho;
+        this.momentum = (float) momentum;
+        this.epsilon = (float) epsilon;
+    }
+
+    @Override
+    public void step(float[][] params, float[][] grads, boolean[] trainable) {
+        if (average == null) {
+            average = Slots.like(params);
+            velocity = Slots.like(params);
+        }
+        for (int t = 0; t < params.length; t++) {
+            if (!trainable[t]) {
+                continue;
+            }
+            float[] w = params[t];
+            float[] g = grads[t];
+            float[] a = average[t];
+            float[] v = velocity[t];
+            for (int i = 0; i < w.length; i++) {
+                a[i] = rho * a[i] + (1 - rho) * g[i] * g[i];
+                float increment = lr * g[i] / (float) Math.sqrt(a[i] + epsilon);
+                if (momentum > 0) {
+                    v[i] = momentum * v[i] + increment;
+                    increment = v[i];
+                }
+                w[i] -= increment;
+            }
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "rmsprop(lr=" + lr + ", rho=" + rho + ", momentum=" + momentum + ", epsilon=" + epsilon + ")";
+    }
+}

@@ -1,0 +1,40 @@
+package cnnc.train;
+
+/**
+ * Stochastic gradient descent with (heavy-ball) momentum, as Keras' SGD:
+ * v = momentum * v - lr * g; w = w + v. Defaults lr 0.01, momentum 0.
+ */
+public final class Sgd implements Optimizer {
+    private final float lr;
+    private final float momentum;
+    private float[][] velocity;
+
+    public Sgd(double lr, double momentum) {
+        this.lr = (float) lr;
+        this.momentum = (float) momentum;
+    }
+
+    @Override
+    public void step(float[][] params, float[][] grads, boolean[] trainable) {
+        if (velocity == null) {
+            velocity = Slots.like(params);
+        }
+        for (int t = 0; t < params.length; t++) {
+            if (!trainable[t]) {
+                continue;
+            }
+            float[] w = params[t];
+            float[] g = grads[t];
+            float[] v = velocity[t];
+            for (int i = 0; i < w.length; i++) {
+                v[i] = momentum * v[i] - lr * g[i];
+                w[i] += v[i];
+            }
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "sgd(lr=" + lr + ", momentum=" + momentum + ")";
+    }
+}
