@@ -1,5 +1,6 @@
 package cnnc.io;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -168,6 +169,15 @@ public final class SafeTensors {
         if (fileSize >= 0 && 8 + headerLength + dataLength != fileSize) {
             throw sizeMismatch(name, dataLength, fileSize - 8 - headerLength);
         }
+        if (fileSize < 0) {
+            // A stream's length is unknown: read it all before trusting the header's sizes, so a
+            // corrupt header cannot make us allocate gigabytes for data that is not there.
+            byte[] rest = in.readAllBytes();
+            if (rest.length != dataLength) {
+                throw sizeMismatch(name, dataLength, rest.length);
+            }
+            in = new ByteArrayInputStream(rest);
+        }
         var tensors = new LinkedHashMap<String, Tensor>();
         ByteBuffer buffer = ByteBuffer.allocate(4 * CHUNK_FLOATS).order(ByteOrder.LITTLE_ENDIAN);
         long read = 0;
@@ -184,12 +194,6 @@ public final class SafeTensors {
                 buffer.asFloatBuffer().get(data, from, n);
             }
             tensors.put(e.name, new Tensor(e.shape, data));
-        }
-        if (fileSize < 0) {
-            long extra = in.transferTo(OutputStream.nullOutputStream());
-            if (extra > 0) {
-                throw sizeMismatch(name, dataLength, dataLength + extra);
-            }
         }
         return new SafeTensorsFile(inHeaderOrder(tensors, root), metadata);
     }

@@ -188,6 +188,11 @@ class SafeTensorsTest {
     void offsetsOutOfRange() throws IOException {
         String json = "{\"x\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}";
         assertCorrupt(write(json, new byte[8]), "truncated: the header describes 16 bytes of tensor data but the file holds 8");
+        // From a stream, a header promising 400 MB that is not there fails without allocating it.
+        String big = "{\"x\":{\"dtype\":\"F32\",\"shape\":[100000000],\"data_offsets\":[0,400000000]}}";
+        byte[] header = big.getBytes(StandardCharsets.UTF_8);
+        assertStreamCorrupt(concat(lengthOf(header.length), header, new byte[8]),
+                "truncated: the header describes 400000000 bytes of tensor data but the file holds 8");
         String reversed = "{\"x\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[8,4]}}";
         assertCorrupt(write(reversed, new byte[8]), "end before they begin");
         String huge = "{\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,99999999999999999999999]}}";
