@@ -1,0 +1,67 @@
+package cnnc.cli;
+
+import cnnc.data.DataException;
+import cnnc.data.Mnist;
+import cnnc.io.ModelFileException;
+import cnnc.model.Network;
+import cnnc.train.Evaluation;
+import cnnc.train.ModelFiles;
+import cnnc.train.Trainer;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "eval", description = "Evaluate a trained network on the test set: loss, accuracy, confusion matrix.")
+final class EvalCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", paramLabel = "DIR", required = true, description = "training output folder, or a model.safetensors")
+    Path model;
+
+    @Parameters(paramLabel = "FILE", description = "the .cnn file the model was trained from")
+    Path file;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "folder with the IDX files (default: the MNIST cache)")
+    Path data;
+
+    @Option(names = "--threads", paramLabel = "N", description = "worker threads (default: all cores)")
+    Integer threads;
+
+    @Override
+    public Integer call() {
+        var out = spec.commandLine().getOut();
+        var err = spec.commandLine().getErr();
+        Network network = Sources.network(file, err);
+        Path modelFile = Sources.modelFile(model);
+        float[][] params;
+        try {
+            params = ModelFiles.load(Sources.readModel(modelFile), modelFile.toString(), network);
+        } catch (ModelFileException e) {
+            throw new CliError(ExitCodes.USAGE_OR_IO, e.getMessage());
+        }
+        var compiled = Sources.compiled(network, err);
+        cnnc.data.Dataset test;
+        try {
+            test = Mnist.load(data, Streams.printStream(out)).test();
+            Trainer.checkFits(network, test);
+        } catch (DataException e) {
+            throw new CliError(ExitCodes.USAGE_OR_IO, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new CliError(ExitCodes.INPUT_ERROR, file + ": " + e.getMessage());
+        }
+        int workers = threads != null && threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        Evaluation result = Evaluation.of(compiled, params, test, workers);
+        out.printf(Locale.ROOT, "Test loss: %.4f - test accuracy: %.4f (%,d images)%n", result.loss(), result.accuracy(),
+                test.count());
+        out.println();
+        out.print(result.confusionTable());
+        out.flush();
+        return ExitCodes.OK;
+    }
+}

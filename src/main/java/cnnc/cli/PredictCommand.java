@@ -1,0 +1,95 @@
+package cnnc.cli;
+
+import cnnc.compile.NetworkInstance;
+import cnnc.data.DataException;
+import cnnc.data.PngImages;
+import cnnc.io.ModelFileException;
+import cnnc.model.Loss;
+import cnnc.model.Network;
+import cnnc.model.Shape;
+import cnnc.train.ModelFiles;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "predict", description = {"Classify images (PNG) with a trained network.",
+        "The network comes from the model file's metadata; images are resized to its input."})
+final class PredictCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", paramLabel = "DIR", required = true, description = "training output folder, or a model.safetensors")
+    Path model;
+
+    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "image files (PNG)")
+    List<Path> images;
+
+    @Override
+    public Integer call() {
+        var out = spec.commandLine().getOut();
+        var err = spec.commandLine().getErr();
+        Path modelFile = Sources.modelFile(model);
+        var file = Sources.readModel(modelFile);
+        Network network = Sources.fromModel(modelFile, file, err);
+        float[][] params;
+        try {
+            params = ModelFiles.load(file, modelFile.toString(), network);
+        } catch (ModelFileException e) {
+            throw new CliError(ExitCodes.USAGE_OR_IO, e.getMessage());
+        }
+        int h;
+        int w;
+        if (network.input() instanceof Shape.Volume v && v.channels() == 1) {
+            h = v.height();
+            w = v.width();
+        } else if (network.input() instanceof Shape.Vector vec && vec.length() == 784) {
+            h = 28;
+            w = 28;
+        } else {
+            throw new CliError(ExitCodes.INPUT_ERROR, "predict reads grayscale images; the network's input is " + network.input().text());
+        }
+        NetworkInstance net = Sources.compiled(network, err).instantiate(1, params);
+        int outputs = network.output().size();
+        int code = ExitCodes.OK;
+        for (Path image : images) {
+            PngImages.Pixels pixels;
+            try {
+                pixels = PngImages.read(image, h, w);
+            } catch (DataException e) {
+                err.println("cnnc: " + e.getMessage());
+                code = ExitCodes.USAGE_OR_IO;
+                continue;
+            }
+            net.forward(pixels.values(), 0, 1, false);
+            float[] p = (float[]) net.output();
+            out.println(image + ": " + describe(network, p, outputs)
+                    + (pixels.inverted() ? " (inverted: dark digit on a light background)" : ""));
+        }
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    private static String describe(Network network, float[] p, int outputs) {
+        if (outputs == 1 && network.loss() == Loss.BINARY_CROSSENTROPY) {
+            return String.format(Locale.ROOT, "%s (p=%.3f)", p[0] >= 0.5f ? "yes" : "no", p[0]);
+        }
+        Integer[] order = new Integer[outputs];
+        for (int i = 0; i < outputs; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Float.compare(p[b], p[a]));
+        var s = new StringBuilder().append(order[0]);
+        s.append(String.format(Locale.ROOT, " (p=%.3f", p[order[0]]));
+        for (int k = 1; k < Math.min(3, outputs); k++) {
+            s.append(String.format(Locale.ROOT, "; then %d %.3f", order[k], p[order[k]]));
+        }
+        return s.append(')').toString();
+    }
+}

@@ -1,0 +1,72 @@
+package cnnc.train;
+
+import cnnc.compile.CompiledNetwork;
+import cnnc.data.Dataset;
+import java.util.Locale;
+
+/**
+ * A trained network on a labelled set: mean loss, accuracy and the confusion matrix (rows are
+ * true classes, columns predicted ones).
+ */
+public record Evaluation(double loss, double accuracy, int[][] confusion) {
+
+    public static Evaluation of(CompiledNetwork compiled, float[][] params, Dataset data, int threads) {
+        Targets targets = Targets.of(compiled.network(), data.classes(), 0);
+        int chunk = 256 * threads;
+        float[] encoded = Trainer.encode(data, targets);
+        int outputs = targets.outputs();
+        int classes = targets.binary() ? 2 : outputs;
+        int[][] confusion = new int[classes][classes];
+        double loss = 0;
+        long correct = 0;
+        try (var net = new ParallelNetwork(compiled, params, chunk, threads, targets)) {
+            int inputs = data.imageSize();
+            float[] x = new float[chunk * inputs];
+            float[] t = new float[chunk * outputs];
+            int[] labels = new int[chunk];
+            for (int from = 0; from < data.count(); from += chunk) {
+                int count = Math.min(chunk, data.count() - from);
+                System.arraycopy(data.images(), from * inputs, x, 0, count * inputs);
+                System.arraycopy(encoded, from * outputs, t, 0, count * outputs);
+                System.arraycopy(data.labels(), from, labels, 0, count);
+                var r = net.evaluate(x, t, labels, count);
+                loss += r.lossSum();
+                correct += r.correct();
+                int[] predicted = net.predict(x, count);
+                for (int i = 0; i < count; i++) {
+                    int truth = targets.binary() ? (labels[i] == targets.positiveClass() ? 1 : 0) : labels[i];
+                    confusion[truth][predicted[i]]++;
+                }
+            }
+        }
+        int n = Math.max(1, data.count());
+        return new Evaluation(loss / n, (double) correct / n, confusion);
+    }
+
+    /** The confusion matrix as a table, true classes down, predictions across. */
+    public String confusionTable() {
+        int k = confusion.length;
+        int width = 5;
+        for (int[] row : confusion) {
+            for (int v : row) {
+                width = Math.max(width, Integer.toString(v).length() + 1);
+            }
+        }
+        var out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "%-8s", "true\\pred"));
+        for (int j = 0; j < k; j++) {
+            out.append(String.format(Locale.ROOT, "%" + width + "d", j));
+        }
+        out.append(String.format(Locale.ROOT, "%" + (width + 4) + "s%n", "recall"));
+        for (int i = 0; i < k; i++) {
+            out.append(String.format(Locale.ROOT, "%-9d", i));
+            int total = 0;
+            for (int j = 0; j < k; j++) {
+                out.append(String.format(Locale.ROOT, "%" + width + "d", confusion[i][j]));
+                total += confusion[i][j];
+            }
+            out.append(String.format(Locale.ROOT, "%" + (width + 3) + ".1f%%%n", total == 0 ? 0 : 100.0 * confusion[i][i] / total));
+        }
+        return out.toString();
+    }
+}
