@@ -170,11 +170,7 @@ final class ConvEmitter extends LayerEmitter {
         var code = new Code();
         code.line(name + "BackwardBias(batch)");
         code.line(name + "BackwardWeights(batch)");
-        if (step.inGradOnDemand()) {
-            code.open("if (inputGradientEnabled)").line(name + "BackwardInput(batch)").close();
-        } else {
-            code.line(name + "BackwardInput(batch)");
-        }
+        callInputBackward(code);
         return method("Backward", "Backward pass: gradients of the bias, the weights and the input.")
                 .addCode(code.build()).build();
     }

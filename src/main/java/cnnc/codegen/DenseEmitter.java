@@ -43,11 +43,7 @@ final class DenseEmitter extends LayerEmitter {
     MethodSpec backward() {
         var code = new Code();
         code.line(name + "BackwardWeights(batch)");
-        if (step.inGradOnDemand()) {
-            code.open("if (inputGradientEnabled)").line(name + "BackwardInput(batch)").close();
-        } else {
-            code.line(name + "BackwardInput(batch)");
-        }
+        callInputBackward(code);
         return method("Backward", "Backward pass: gradients of the bias, the weights and the input.")
                 .addCode(code.build()).build();
     }

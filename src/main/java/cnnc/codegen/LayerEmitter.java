@@ -114,4 +114,13 @@ abstract class LayerEmitter {
         }
         c.loop("k", count).line(grad + "[k] = " + derivative(act, out + "[k]", grad + "[k]")).close();
     }
+
+    /** Calls the input-gradient helper, only on demand when the input is the network's own. */
+    void callInputBackward(Code code) {
+        if (step.inGradOnDemand()) {
+            code.open("if (inputGradientEnabled)").line(name + "BackwardInput(batch)").close();
+        } else {
+            code.line(name + "BackwardInput(batch)");
+        }
+    }
 }

@@ -12,31 +12,35 @@ public record Evaluation(double loss, double accuracy, int[][] confusion) {
 
     public static Evaluation of(CompiledNetwork compiled, float[][] params, Dataset data, int threads) {
         Targets targets = Targets.of(compiled.network(), data.classes(), 0);
-        int chunk = 256 * threads;
-        float[] encoded = Trainer.encode(data, targets);
+        try (var net = new ParallelNetwork(compiled, params, 256 * threads, threads, targets)) {
+            return over(net, data, Trainer.encode(data, targets), targets);
+        }
+    }
+
+    /** Runs {@code data} through {@code net} in chunks of its capacity. */
+    static Evaluation over(ParallelNetwork net, Dataset data, float[] encoded, Targets targets) {
+        int chunk = net.capacity();
+        int inputs = data.imageSize();
         int outputs = targets.outputs();
         int classes = targets.binary() ? 2 : outputs;
         int[][] confusion = new int[classes][classes];
+        float[] x = new float[chunk * inputs];
+        float[] t = new float[chunk * outputs];
+        int[] labels = new int[chunk];
+        int[] predicted = new int[chunk];
         double loss = 0;
         long correct = 0;
-        try (var net = new ParallelNetwork(compiled, params, chunk, threads, targets)) {
-            int inputs = data.imageSize();
-            float[] x = new float[chunk * inputs];
-            float[] t = new float[chunk * outputs];
-            int[] labels = new int[chunk];
-            for (int from = 0; from < data.count(); from += chunk) {
-                int count = Math.min(chunk, data.count() - from);
-                System.arraycopy(data.images(), from * inputs, x, 0, count * inputs);
-                System.arraycopy(encoded, from * outputs, t, 0, count * outputs);
-                System.arraycopy(data.labels(), from, labels, 0, count);
-                var r = net.evaluate(x, t, labels, count);
-                loss += r.lossSum();
-                correct += r.correct();
-                int[] predicted = net.predict(x, count);
-                for (int i = 0; i < count; i++) {
-                    int truth = targets.binary() ? (labels[i] == targets.positiveClass() ? 1 : 0) : labels[i];
-                    confusion[truth][predicted[i]]++;
-                }
+        for (int from = 0; from < data.count(); from += chunk) {
+            int count = Math.min(chunk, data.count() - from);
+            System.arraycopy(data.images(), from * inputs, x, 0, count * inputs);
+            System.arraycopy(encoded, from * outputs, t, 0, count * outputs);
+            System.arraycopy(data.labels(), from, labels, 0, count);
+            var r = net.evaluate(x, t, labels, count, predicted);
+            loss += r.lossSum();
+            correct += r.correct();
+            for (int i = 0; i < count; i++) {
+                int truth = targets.binary() ? (labels[i] == targets.positiveClass() ? 1 : 0) : labels[i];
+                confusion[truth][predicted[i]]++;
             }
         }
         int n = Math.max(1, data.count());

@@ -78,27 +78,20 @@ final class ParallelNetwork implements AutoCloseable {
         return result;
     }
 
-    /** Loss sum and correct count over {@code n} examples, in inference mode. */
-    BatchResult evaluate(float[] x, float[] t, int[] labels, int n) {
+    /**
+     * Loss sum and correct count over {@code n} examples, in inference mode; the predicted class
+     * of each example goes into {@code predicted}.
+     */
+    BatchResult evaluate(float[] x, float[] t, int[] labels, int n, int[] predicted) {
         return run(n, (inst, from, count) -> {
             inst.forward(x, from * inputs, count, false);
             double loss = inst.loss(t, from * outputs, count);
-            return new BatchResult(loss, countCorrect(inst, labels, from, count));
-        });
-    }
-
-    /** The predicted class of each of {@code n} examples. */
-    int[] predict(float[] x, int n) {
-        int[] out = new int[n];
-        run(n, (inst, from, count) -> {
-            inst.forward(x, from * inputs, count, false);
             float[] o = (float[]) inst.output();
             for (int i = 0; i < count; i++) {
-                out[from + i] = targets.predict(o, i * outputs);
+                predicted[from + i] = targets.predict(o, i * outputs);
             }
-            return new BatchResult(0, 0);
+            return new BatchResult(loss, countCorrect(inst, labels, from, count));
         });
-        return out;
     }
 
     int capacity() {

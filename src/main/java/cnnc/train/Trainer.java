@@ -113,7 +113,7 @@ public final class Trainer {
                     seen += count;
                     bar.update(step + 1, lossSum / seen, (double) correct / seen);
                 }
-                Metrics val = evaluate(net, validation, validationTargets, regularization.penalty(params));
+                Metrics val = evaluate(net, validation, validationTargets, targets, regularization.penalty(params));
                 double seconds = (System.nanoTime() - epochStart) / 1e9;
                 var record = new EpochRecord(epoch, lossSum / seen, (double) correct / seen, val.loss(), val.accuracy(), seconds);
                 history = history.with(record);
@@ -129,28 +129,12 @@ public final class Trainer {
         return new Result(params, history, last, (System.nanoTime() - started) / 1e9);
     }
 
-    private Metrics evaluate(ParallelNetwork net, Dataset data, float[] targets, double penalty) {
+    private static Metrics evaluate(ParallelNetwork net, Dataset data, float[] encoded, Targets targets, double penalty) {
         if (data.count() == 0) {
             return new Metrics(Double.NaN, Double.NaN);
         }
-        int inputs = data.imageSize();
-        int outputs = targets.length / data.count();
-        int chunk = net.capacity();
-        double loss = 0;
-        long correct = 0;
-        float[] x = new float[chunk * inputs];
-        float[] t = new float[chunk * outputs];
-        int[] labels = new int[chunk];
-        for (int from = 0; from < data.count(); from += chunk) {
-            int count = Math.min(chunk, data.count() - from);
-            System.arraycopy(data.images(), from * inputs, x, 0, count * inputs);
-            System.arraycopy(targets, from * outputs, t, 0, count * outputs);
-            System.arraycopy(data.labels(), from, labels, 0, count);
-            var r = net.evaluate(x, t, labels, count);
-            loss += r.lossSum();
-            correct += r.correct();
-        }
-        return new Metrics(loss / data.count() + penalty, (double) correct / data.count());
+        Evaluation e = Evaluation.over(net, data, encoded, targets);
+        return new Metrics(e.loss() + penalty, e.accuracy());
     }
 
     static float[] encode(Dataset data, Targets targets) {
