@@ -1,9 +1,17 @@
 package cnnc.cli;
 
 import cnnc.Frontend;
+import cnnc.compile.CodeSizeException;
+import cnnc.compile.CompiledNetwork;
+import cnnc.compile.CompilerUnavailableException;
+import cnnc.compile.NetworkCompiler;
+import cnnc.io.ModelFileException;
+import cnnc.io.SafeTensors;
+import cnnc.io.SafeTensorsFile;
+import cnnc.model.Network;
+import cnnc.train.ModelFiles;
 import cnnc.diag.DiagnosticPrinter;
 import cnnc.diag.SourceFile;
-import cnnc.model.Network;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
@@ -51,40 +59,40 @@ final class Sources {
     }
 
     /** Generates, compiles and loads the network; size problems are diagnostics (exit 1). */
-    static cnnc.compile.CompiledNetwork compiled(cnnc.model.Network network, PrintWriter err) {
+    static CompiledNetwork compiled(Network network, PrintWriter err) {
         try {
-            return cnnc.compile.NetworkCompiler.compile(network);
-        } catch (cnnc.compile.CodeSizeException e) {
+            return NetworkCompiler.compile(network);
+        } catch (CodeSizeException e) {
             err.print(DiagnosticPrinter.renderAll(network.source(), e.diagnostics(), false));
             err.flush();
             throw new CliError(ExitCodes.INPUT_ERROR, null);
-        } catch (cnnc.compile.CompilerUnavailableException e) {
+        } catch (CompilerUnavailableException e) {
             throw new CliError(ExitCodes.USAGE_OR_IO, e.getMessage());
         }
     }
 
     /** A network from the .cnn source stored in a model file's metadata. */
-    static cnnc.model.Network fromModel(Path modelFile, cnnc.io.SafeTensorsFile model, PrintWriter err) {
-        String text = model.metadata().get(cnnc.train.ModelFiles.SOURCE_KEY);
+    static Network fromModel(Path modelFile, SafeTensorsFile model, PrintWriter err) {
+        String text = model.metadata().get(ModelFiles.SOURCE_KEY);
         if (text == null) {
             throw new CliError(ExitCodes.USAGE_OR_IO, modelFile + " does not say which network it holds (no "
-                    + cnnc.train.ModelFiles.SOURCE_KEY + " metadata); pass the .cnn file too");
+                    + ModelFiles.SOURCE_KEY + " metadata); pass the .cnn file too");
         }
-        Frontend.Result result = Frontend.compile(new SourceFile(modelFile + "#" + cnnc.train.ModelFiles.SOURCE_KEY, text));
+        Frontend.Result result = Frontend.compile(new SourceFile(modelFile + "#" + ModelFiles.SOURCE_KEY, text));
         err.print(DiagnosticPrinter.renderAll(result.source(), result.diagnostics(), result.truncated()));
         return result.network().orElseThrow(() -> new CliError(ExitCodes.INPUT_ERROR, null));
     }
 
-    static cnnc.io.SafeTensorsFile readModel(Path path) {
+    static SafeTensorsFile readModel(Path path) {
         try {
-            return cnnc.io.SafeTensors.read(path);
-        } catch (cnnc.io.ModelFileException e) {
+            return SafeTensors.read(path);
+        } catch (ModelFileException e) {
             throw new CliError(ExitCodes.USAGE_OR_IO, e.getMessage());
         }
     }
 
     /** DIR/model.safetensors, or the file itself when a file is given. */
     static Path modelFile(Path modelOption) {
-        return java.nio.file.Files.isDirectory(modelOption) ? modelOption.resolve("model.safetensors") : modelOption;
+        return Files.isDirectory(modelOption) ? modelOption.resolve("model.safetensors") : modelOption;
     }
 }
