@@ -16,11 +16,13 @@ public final class SourceParser {
         var lexer = new CnnLexer(CharStreams.fromString(source.text(), source.name()));
         lexer.removeErrorListeners(); // UNKNOWN catches every stray character; the parser reports it
         var parser = new CnnParser(new CommonTokenStream(lexer));
+        var offsets = Offsets.of(source.text());
+        parser.setErrorHandler(new LineRecovery());
         parser.removeErrorListeners();
-        parser.addErrorListener(new SyntaxErrorReporter(diagnostics));
+        parser.addErrorListener(new SyntaxErrorReporter(diagnostics, offsets));
         // The grammar is LL(1) in practice: SLL is exact here and keeps 10,000-line files fast.
         parser.getInterpreter().setPredictionMode(PredictionMode.SLL);
         CnnParser.ProgramContext tree = parser.program();
-        return new AstBuilder(source, diagnostics).build(tree);
+        return new AstBuilder(source, diagnostics, offsets).build(tree);
     }
 }
