@@ -177,6 +177,9 @@ final class SyntaxErrorReporter extends BaseErrorListener {
 
     private static String quoteChar(String text) {
         int cp = text.codePointAt(0);
+        if (cp == 0xFFFD) {
+            return "U+FFFD (bytes that are not UTF-8 text)"; // what Sources decodes them to
+        }
         if (Character.isISOControl(cp) || !Character.isDefined(cp) || Character.isWhitespace(cp)) {
             return String.format("U+%04X", cp);
         }
