@@ -95,6 +95,14 @@ class DiagnosticPrinterTest {
     }
 
     @Test
+    void controlCharactersQuotedInMessagesAndNotesAreMaskedToo() {
+        var source = new SourceFile("q.cnn", "dense 10\n");
+        var d = Diagnostic.error(new Span(0, 5, 1, 1), "bad `\u0000x`").withNote("from `\u001b[2J`").withHelp("\u0007");
+        assertEquals("q.cnn:1:1: error: bad `?x`\n    dense 10\n    ^~~~~\n  note: from `?[2J`\n  help: ?\n",
+                DiagnosticPrinter.render(source, d));
+    }
+
+    @Test
     void crLfAndLoneCrLineBreaksPickTheRightLine() {
         var crlf = new SourceFile("w.cnn", "input 784\r\ndense 10\r\n");
         assertEquals("w.cnn:2:1: error: m\n    dense 10\n    ^~~~~\n",
