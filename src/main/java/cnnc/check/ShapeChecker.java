@@ -94,7 +94,9 @@ public final class ShapeChecker {
             return null;
         }
         Statement first = statements.get(0);
-        for (int i = 1; i < statements.size(); i++) {
+        // After a syntax error on the first line (already reported), a later `input` may be the
+        // one the user meant; calling it a second one would only add noise.
+        for (int i = 1; i < statements.size() && !(first instanceof Statement.Broken); i++) {
             if (statements.get(i) instanceof Statement.Input again) {
                 diagnostics.add(Diagnostic.error(again.span(), "`input` may appear only once, as the first statement")
                         .withNote("the network starts at " + first.span().position() + " with `" + text(first) + "`"));
