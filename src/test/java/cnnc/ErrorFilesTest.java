@@ -17,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -56,6 +57,7 @@ class ErrorFilesTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("files")
+    @Timeout(20) // a hang is a bug too (a huge stride once meant billions of tries)
     void diagnosticsMatchTheExpectationsInTheFile(Path file) throws IOException {
         List<Diag> expected = expectations(file);
         assertFalse(expected.isEmpty(), file + " has no `# expect:` line");
