@@ -83,9 +83,7 @@ final class AstBuilder {
                 statement = line.statement();
             }
             broken |= hasSyntaxError(part);
-            for (Token t : part instanceof TerminalNode node ? List.of(node.getSymbol())
-                    : part instanceof ParserRuleContext ctx && ctx.getChildCount() > 0 ? List.of(ctx.getStart(), ctx.getStop())
-                    : List.<Token>of()) {
+            for (Token t : ends(part)) {
                 if (t != null && t.getStartIndex() >= 0 && t.getType() != Token.EOF) {
                     first = first == null ? t : first;
                     last = t;
@@ -103,6 +101,17 @@ final class AstBuilder {
                 statements.add(new Statement.Broken(span(statement)));
             }
         }
+    }
+
+    /** The first and last token of a part of a stretch (none for an empty line; either may be null). */
+    private static Token[] ends(ParseTree part) {
+        if (part instanceof TerminalNode node) {
+            return new Token[] {node.getSymbol()};
+        }
+        if (part instanceof ParserRuleContext ctx && ctx.getChildCount() > 0) {
+            return new Token[] {ctx.getStart(), ctx.getStop()};
+        }
+        return new Token[0];
     }
 
     private static boolean hasSyntaxError(ParseTree tree) {
