@@ -4,7 +4,10 @@
 // count is wanted) so that those mistakes get a precise message instead of a syntax error.
 grammar Cnn;
 
-program     : sep* (statement (sep+ statement)*)? sep* EOF ;
+// Every decision at this level is LL(1) on a separator, so recovery from a syntax error can
+// skip to the next separator and go on (see LineRecovery): each later statement is still checked.
+program     : line (sep line)* EOF ;
+line        : statement? ;
 sep         : NEWLINE | SEMI ;
 
 statement   : inputStmt

@@ -3,6 +3,9 @@ package cnnc.check;
 import cnnc.diag.Diagnostic;
 import cnnc.diag.Span;
 import cnnc.model.Shape;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Optional;
 
@@ -57,12 +60,17 @@ record ConvArithmetic(Shape.Volume in, int kernelHeight, int kernelWidth, int st
         return Optional.of(d.withHelp(fixes(tallRagged, wideRagged)));
     }
 
-    /** Paddings just above the current one, and strides below it, that make both dimensions whole. */
+    /**
+     * Paddings just above the current one, and strides below it, that make both dimensions whole.
+     * Both searches are bounded: a stride of 2,000,000,000 must not mean as many tries.
+     */
     private String fixes(boolean tallRagged, boolean wideRagged) {
         var options = new ArrayList<String>();
         long p = pads[0];
         if (pads[0] == pads[1] && pads[0] == pads[2] && pads[0] == pads[3]) {
-            for (long q = p + 1; q <= p + stride; q++) {
+            // Padding by a kernel or more only adds outputs that see nothing but zeros.
+            long maxPad = Math.min(p + stride, Math.max(kernelHeight, kernelWidth) - 1L);
+            for (long q = p + 1; q <= maxPad; q++) {
                 if (whole(in.height(), kernelHeight, 2 * q, stride) && whole(in.width(), kernelWidth, 2 * q, stride)) {
                     options.add("`pad " + q + "` (gives " + outSize(in.height(), kernelHeight, 2 * q, stride) + "x"
                             + outSize(in.width(), kernelWidth, 2 * q, stride) + ")");
@@ -70,17 +78,39 @@ record ConvArithmetic(Shape.Volume in, int kernelHeight, int kernelWidth, int st
                 }
             }
         }
-        for (int s = stride - 1; s >= 1; s--) {
-            long padH = pads[0] + (long) pads[2];
-            long padW = pads[1] + (long) pads[3];
-            if (whole(in.height(), kernelHeight, padH, s) && whole(in.width(), kernelWidth, padW, s)) {
-                options.add("`stride " + s + "` (gives " + outSize(in.height(), kernelHeight, padH, s) + "x"
-                        + outSize(in.width(), kernelWidth, padW, s) + ")");
-                break;
-            }
+        long padH = pads[0] + (long) pads[2];
+        long padW = pads[1] + (long) pads[3];
+        long s = largestDivisorBelow(gcd(span(in.height(), kernelHeight, padH), span(in.width(), kernelWidth, padW)), stride);
+        if (s >= 1) {
+            options.add("`stride " + s + "` (gives " + outSize(in.height(), kernelHeight, padH, (int) s) + "x"
+                    + outSize(in.width(), kernelWidth, padW, (int) s) + ")");
         }
         options.add("`pad same`");
         return "use " + String.join(" or ", options);
+    }
+
+    /** A stride tiles both dimensions when it divides both spans, i.e. their greatest common divisor. */
+    private static long gcd(long a, long b) {
+        return b == 0 ? a : gcd(b, a % b);
+    }
+
+    /** The largest divisor of {@code n} (n >= 0) below {@code limit}; any stride divides 0. */
+    private static long largestDivisorBelow(long n, long limit) {
+        if (n == 0) {
+            return limit - 1;
+        }
+        long best = 0;
+        for (long i = 1; i * i <= n; i++) {
+            if (n % i == 0) {
+                if (i < limit) {
+                    best = Math.max(best, i);
+                }
+                if (n / i < limit) {
+                    best = Math.max(best, n / i);
+                }
+            }
+        }
+        return best;
     }
 
     private static boolean whole(int size, int kernel, long padTotal, int stride) {
@@ -95,10 +125,12 @@ record ConvArithmetic(Shape.Volume in, int kernelHeight, int kernelWidth, int st
         return padTotal % 2 == 0 ? "2*" + padTotal / 2 : Long.toString(padTotal);
     }
 
-    /** n/d + 1 as a decimal, e.g. 13.5 or 13.333. */
+    /**
+     * n/d + 1 (n >= 0, not a multiple of d) as a decimal, e.g. 13.5 or 13.333: three significant
+     * digits of the fraction, so 25/2000000000 + 1 reads 1.0000000125, never a whole-looking 1.
+     */
     private static String fraction(long n, int d) {
-        double value = (double) n / d + 1;
-        String s = String.format(java.util.Locale.ROOT, "%.3f", value);
-        return s.replaceAll("0+$", "").replaceAll("\\.$", "");
+        BigDecimal part = BigDecimal.valueOf(n % d).divide(BigDecimal.valueOf(d), new MathContext(3, RoundingMode.DOWN));
+        return BigDecimal.valueOf(n / d + 1).add(part).stripTrailingZeros().toPlainString();
     }
 }

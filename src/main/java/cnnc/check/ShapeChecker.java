@@ -63,10 +63,14 @@ public final class ShapeChecker {
         if (input == null && layerStatements.isEmpty()) {
             return Optional.empty();
         }
+        // A broken statement (a syntax error, already reported) at the end may have been a
+        // misspelled training setting: it does not make the layer before it "not the last".
+        int lastLayer = layerStatements.size() - 1;
+        while (lastLayer > 0 && layerStatements.get(lastLayer) instanceof Statement.Broken) {
+            lastLayer--;
+        }
         for (int i = 1; i < layerStatements.size(); i++) {
-            Statement s = layerStatements.get(i);
-            boolean last = i == layerStatements.size() - 1;
-            checkLayer(s, last);
+            checkLayer(layerStatements.get(i), i == lastLayer);
         }
         if (layerStatements.size() == 1 && input != null) {
             diagnostics.add(Diagnostic.error(layerStatements.get(0).span(), "the network has no layers after `input`")
@@ -90,7 +94,9 @@ public final class ShapeChecker {
             return null;
         }
         Statement first = statements.get(0);
-        for (int i = 1; i < statements.size(); i++) {
+        // After a syntax error on the first line (already reported), a later `input` may be the
+        // one the user meant; calling it a second one would only add noise.
+        for (int i = 1; i < statements.size() && !(first instanceof Statement.Broken); i++) {
             if (statements.get(i) instanceof Statement.Input again) {
                 diagnostics.add(Diagnostic.error(again.span(), "`input` may appear only once, as the first statement")
                         .withNote("the network starts at " + first.span().position() + " with `" + text(first) + "`"));
@@ -112,7 +118,7 @@ public final class ShapeChecker {
             return null;
         }
         Shape shape = in.isVector() ? new Shape.Vector(in.channels()) : new Shape.Volume(in.height(), in.width(), in.channels());
-        if (!fitsArray(in.sizeSpan(), "the input", (long) in.height() * in.width() * in.channels())) {
+        if (!fitsArray(in.sizeSpan(), "the input " + source.textOf(in.sizeSpan()), in.height(), in.width(), in.channels())) {
             return null;
         }
         current = shape;
@@ -186,13 +192,13 @@ public final class ShapeChecker {
             diagnostics.add(problem.get().withNote(origin));
             return fail();
         }
-        var out = new Shape.Volume((int) Math.min(dims.outHeight(), Integer.MAX_VALUE),
-                (int) Math.min(dims.outWidth(), Integer.MAX_VALUE), s.filters().value());
-        long weights = (long) s.filters().value() * v.channels() * kh * kw;
-        if (!fitsArray(s.span(), "its weights", weights) || !fitsArray(s.span(), "its output " + out.text(),
-                (long) out.height() * out.width() * out.channels())) {
+        String outText = dims.outHeight() + "x" + dims.outWidth() + "x" + s.filters().value();
+        if (!fitsArray(s.span(), "the weights of `" + text(s) + "`", s.filters().value(), v.channels(), kh, kw)
+                || !fitsArray(s.span(), "the " + outText + " output of `" + text(s) + "`",
+                        dims.outHeight(), dims.outWidth(), s.filters().value())) {
             return fail();
         }
+        var out = new Shape.Volume((int) dims.outHeight(), (int) dims.outWidth(), s.filters().value());
         add(new Layer.Conv(name("conv"), v, out, s.span(), text(s), kh, kw, stride, pads[0], pads[1], pads[2], pads[3],
                 s.activation().orElse(Activation.LINEAR), real(s.l1()), real(s.l2()), s.frozen()));
         return out;
@@ -300,7 +306,7 @@ public final class ShapeChecker {
             return out;
         }
         var vec = (Shape.Vector) in;
-        if (!fitsArray(s.span(), "its weights", (long) vec.length() * s.units().value())) {
+        if (!fitsArray(s.span(), "the weights of `" + text(s) + "`", vec.length(), s.units().value())) {
             return out;
         }
         add(new Layer.Dense(name("dense"), vec, out, s.span(), text(s), s.activation().orElse(Activation.LINEAR),
@@ -381,12 +387,17 @@ public final class ShapeChecker {
         return false;
     }
 
-    private boolean fitsArray(Span span, String what, long count) {
-        if (count <= MAX_ARRAY) {
+    /** Whether an array of the product of {@code sizes} fits the JVM; the product may exceed a long. */
+    private boolean fitsArray(Span span, String what, long... sizes) {
+        var count = java.math.BigInteger.ONE;
+        for (long size : sizes) {
+            count = count.multiply(java.math.BigInteger.valueOf(size));
+        }
+        if (count.compareTo(java.math.BigInteger.valueOf(MAX_ARRAY)) <= 0) {
             return true;
         }
-        diagnostics.add(Diagnostic.error(span, String.format("%s would hold %,d values, more than a Java array can (%,d)",
-                        what.substring(0, 1).toUpperCase() + what.substring(1), count, MAX_ARRAY))
+        diagnostics.add(Diagnostic.error(span, String.format(java.util.Locale.ROOT,
+                        "%s would hold %,d values, more than a Java array can (%,d)", what, count, MAX_ARRAY))
                 .withHelp("use fewer filters or units, a smaller input, or a stride to shrink it"));
         valid = false;
         return false;

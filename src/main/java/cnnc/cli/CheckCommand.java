@@ -29,7 +29,7 @@ final class CheckCommand implements Callable<Integer> {
                 if (result.network().isPresent()) {
                     Network n = result.network().get();
                     long warnings = result.diagnostics().size();
-                    out.printf("%s: ok, %d layers, %s parameters%s%n", file, n.layers().size(),
+                    out.printf("%s: ok, %s layers, %s parameters%s%n", file, cnnc.report.Summary.grouped(n.layers().size()),
                             cnnc.report.Summary.grouped(n.totalParams()),
                             warnings == 0 ? "" : ", " + warnings + (warnings == 1 ? " warning" : " warnings"));
                 } else {

@@ -13,17 +13,17 @@ public final class DiagnosticPrinter {
         var out = new StringBuilder();
         Span span = d.span();
         out.append(source.name()).append(':').append(span.position()).append(": ")
-                .append(d.severity().label()).append(": ").append(d.message()).append('\n');
+                .append(d.severity().label()).append(": ").append(printable(d.message())).append('\n');
         String line = printable(source.line(span.line()));
         if (!line.isBlank()) {
             out.append("    ").append(line).append('\n');
             out.append("    ").append(caret(line, span)).append('\n');
         }
         for (String note : d.notes()) {
-            out.append("  note: ").append(note).append('\n');
+            out.append("  note: ").append(printable(note)).append('\n');
         }
         for (String help : d.helps()) {
-            out.append("  help: ").append(help).append('\n');
+            out.append("  help: ").append(printable(help)).append('\n');
         }
         return out.toString();
     }
@@ -58,7 +58,10 @@ public final class DiagnosticPrinter {
         return out.toString();
     }
 
-    /** Control characters (binary garbage) would corrupt the terminal: show them as '?'. */
+    /**
+     * Control characters (binary garbage) would corrupt the terminal: show them as '?'. Messages
+     * and notes go through here too, since they may quote the source.
+     */
     private static String printable(String line) {
         var out = new StringBuilder(line.length());
         line.codePoints().forEach(cp -> out.appendCodePoint(

@@ -20,6 +20,8 @@ import java.util.Locale;
 import java.util.Optional;
 import org.antlr.v4.runtime.ParserRuleContext;
 import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.tree.ErrorNode;
+import org.antlr.v4.runtime.tree.ParseTree;
 import org.antlr.v4.runtime.tree.TerminalNode;
 
 /**
@@ -40,22 +42,93 @@ final class AstBuilder {
 
     private final SourceFile source;
     private final Diagnostics diagnostics;
+    private final Offsets offsets;
 
-    AstBuilder(SourceFile source, Diagnostics diagnostics) {
+    AstBuilder(SourceFile source, Diagnostics diagnostics, Offsets offsets) {
         this.source = source;
         this.diagnostics = diagnostics;
+        this.offsets = offsets;
     }
 
+    /**
+     * One statement per stretch between separators. A stretch with a syntax error anywhere in it
+     * (already reported) becomes {@link Statement.Broken}, even when a statement could be read
+     * from its start: the rest of the line may have been meant to change its shape.
+     */
     Program build(CnnParser.ProgramContext tree) {
         var statements = new ArrayList<Statement>();
-        for (CnnParser.StatementContext ctx : tree.statement()) {
-            try {
-                statements.add(statement(ctx));
-            } catch (BrokenStatement e) {
-                statements.add(new Statement.Broken(span(ctx)));
+        var stretch = new ArrayList<ParseTree>();
+        if (tree.children != null) {
+            for (ParseTree child : tree.children) {
+                if (child instanceof CnnParser.SepContext
+                        || child instanceof TerminalNode t && !(t instanceof ErrorNode) && t.getSymbol().getType() == Token.EOF) {
+                    addStatement(stretch, statements);
+                    stretch.clear();
+                } else {
+                    stretch.add(child);
+                }
             }
         }
+        addStatement(stretch, statements);
         return new Program(source, statements);
+    }
+
+    private void addStatement(List<ParseTree> stretch, List<Statement> statements) {
+        CnnParser.StatementContext statement = null;
+        boolean broken = false;
+        Token first = null;
+        Token last = null;
+        for (ParseTree part : stretch) {
+            if (part instanceof CnnParser.LineContext line && line.statement() != null) {
+                statement = line.statement();
+            }
+            broken |= hasSyntaxError(part);
+            for (Token t : ends(part)) {
+                if (t != null && t.getStartIndex() >= 0 && t.getType() != Token.EOF) {
+                    first = first == null ? t : first;
+                    last = t;
+                }
+            }
+        }
+        if (broken) {
+            if (first != null) {
+                statements.add(new Statement.Broken(span(first, last)));
+            }
+        } else if (statement != null) {
+            try {
+                statements.add(statement(statement));
+            } catch (BrokenStatement e) {
+                statements.add(new Statement.Broken(span(statement)));
+            }
+        }
+    }
+
+    /** The first and last token of a part of a stretch (none for an empty line; either may be null). */
+    private static Token[] ends(ParseTree part) {
+        if (part instanceof TerminalNode node) {
+            return new Token[] {node.getSymbol()};
+        }
+        if (part instanceof ParserRuleContext ctx && ctx.getChildCount() > 0) {
+            return new Token[] {ctx.getStart(), ctx.getStop()};
+        }
+        return new Token[0];
+    }
+
+    private static boolean hasSyntaxError(ParseTree tree) {
+        if (tree instanceof ErrorNode) {
+            return true;
+        }
+        if (tree instanceof ParserRuleContext ctx) {
+            if (ctx.exception != null) {
+                return true;
+            }
+            for (int i = 0; i < ctx.getChildCount(); i++) {
+                if (hasSyntaxError(ctx.getChild(i))) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private Statement statement(CnnParser.StatementContext ctx) {
@@ -295,7 +368,8 @@ final class AstBuilder {
 
     private int[] dims(CnnParser.DimsContext ctx, String what) {
         require(ctx);
-        Token token = ctx.getStart();
+        TerminalNode node = ctx.DIMS() != null ? ctx.DIMS() : ctx.INT();
+        Token token = node == null ? null : node.getSymbol();
         if (token == null || token.getStartIndex() < 0) {
             throw new BrokenStatement();
         }
@@ -323,16 +397,19 @@ final class AstBuilder {
         return ctx;
     }
 
-    static Span span(ParserRuleContext ctx) {
+    private Span span(ParserRuleContext ctx) {
         Token start = ctx.getStart();
-        Token stop = ctx.getStop();
         if (start == null) {
             return new Span(0, 1, 1, 1);
         }
+        return span(start, ctx.getStop());
+    }
+
+    private Span span(Token start, Token stop) {
         int from = Math.max(0, start.getStartIndex());
         int to = stop == null || stop.getStopIndex() < from ? from + Math.max(1, start.getText().length())
                 : stop.getStopIndex() + 1;
-        return new Span(from, to, start.getLine(), start.getCharPositionInLine() + 1);
+        return new Span(offsets.toChar(from), offsets.toChar(to), start.getLine(), start.getCharPositionInLine() + 1);
     }
 
 }

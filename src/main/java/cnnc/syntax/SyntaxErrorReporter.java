@@ -23,12 +23,17 @@ import org.antlr.v4.runtime.misc.IntervalSet;
 final class SyntaxErrorReporter extends BaseErrorListener {
     private static final Set<Integer> STATEMENT_STARTS = Set.of(CnnLexer.INPUT, CnnLexer.CONV, CnnLexer.POOL,
             CnnLexer.FLATTEN, CnnLexer.DENSE, CnnLexer.DROPOUT, CnnLexer.OPTIMIZER, CnnLexer.EPOCHS);
+    /** The words a statement can start with, for "did you mean" at the start of a line. */
+    private static final List<String> STATEMENT_KEYWORDS = List.of("input", "conv", "pool", "flatten", "dense",
+            "dropout", "relu", "sigmoid", "tanh", "softmax", "linear", "optimizer", "epochs", "batch", "seed");
 
     private final Diagnostics diagnostics;
+    private final Offsets offsets;
     private final Set<Integer> linesWithErrors = new HashSet<>();
 
-    SyntaxErrorReporter(Diagnostics diagnostics) {
+    SyntaxErrorReporter(Diagnostics diagnostics, Offsets offsets) {
         this.diagnostics = diagnostics;
+        this.offsets = offsets;
     }
 
     @Override
@@ -68,11 +73,16 @@ final class SyntaxErrorReporter extends BaseErrorListener {
             return Diagnostic.error(span, "unexpected character " + quoteChar(text))
                     .withHelp("a .cnn file holds statements such as `conv 10 3x3 relu`, one per line");
         }
+        // Where a statement starts, the parser only knows that the previous one ended.
+        boolean statementStart = previous == null || previous.getType() == CnnLexer.NEWLINE
+                || previous.getType() == CnnLexer.SEMI || expected.contains(CnnLexer.CONV);
+        if (statementStart) {
+            wanted = "a statement such as `input 28x28x1`, `conv 10 3x3 relu` or `dense 10 softmax`";
+        }
         if (token.getType() == CnnLexer.IDENT) {
-            boolean statementStart = expected.contains(CnnLexer.CONV);
             String kind = statementStart ? "statement" : "word";
             Diagnostic d = Diagnostic.error(span, "unknown " + kind + " `" + shorten(text) + "`");
-            List<String> candidates = keywordsIn(expected);
+            List<String> candidates = statementStart ? STATEMENT_KEYWORDS : keywordsIn(expected);
             if (candidates.isEmpty()) {
                 candidates = allKeywords();
             }
@@ -148,16 +158,17 @@ final class SyntaxErrorReporter extends BaseErrorListener {
         return out;
     }
 
-    static Span spanOf(Token token) {
+    private Span spanOf(Token token) {
         int start = token.getStartIndex();
-        int end = token.getStopIndex() + 1;
-        return new Span(start, Math.max(start + 1, end), token.getLine(), token.getCharPositionInLine() + 1);
+        int end = Math.max(start + 1, token.getStopIndex() + 1);
+        return new Span(offsets.toChar(start), offsets.toChar(end), token.getLine(), token.getCharPositionInLine() + 1);
     }
 
-    private static Span after(Token token) {
+    private Span after(Token token) {
         int end = token.getStopIndex() + 1;
         int column = token.getCharPositionInLine() + 1 + (end - token.getStartIndex());
-        return new Span(end, end + 1, token.getLine(), column);
+        int at = offsets.toChar(end);
+        return new Span(at, at + 1, token.getLine(), column);
     }
 
     private static String shorten(String text) {
@@ -166,6 +177,9 @@ final class SyntaxErrorReporter extends BaseErrorListener {
 
     private static String quoteChar(String text) {
         int cp = text.codePointAt(0);
+        if (cp == 0xFFFD) {
+            return "U+FFFD (bytes that are not UTF-8 text)"; // what Sources decodes them to
+        }
         if (Character.isISOControl(cp) || !Character.isDefined(cp) || Character.isWhitespace(cp)) {
             return String.format("U+%04X", cp);
         }
