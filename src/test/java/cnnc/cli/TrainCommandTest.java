@@ -67,6 +67,27 @@ class TrainCommandTest {
     }
 
     @Test
+    void initFromCopiesTheMatchingLayersAndFreezeKeepsThem(@TempDir Path dir) throws Exception {
+        Path base = dir.resolve("base.cnn");
+        Files.writeString(base, "input 28x28x1\nconv 4 3x3 relu\npool 2x2\nflatten\ndense 10 softmax\n");
+        Path first = dir.resolve("first");
+        assertEquals(0, run("train", base.toString(), "--data", slice().toString(), "--out", first.toString(),
+                "--epochs", "1", "--limit", "300").code());
+        // same conv, frozen; a new head of another size
+        Path transfer = dir.resolve("transfer.cnn");
+        Files.writeString(transfer, "input 28x28x1\nconv 4 3x3 relu freeze\npool 2x2\nflatten\ndense 16 relu\ndense 10 softmax\n");
+        Path second = dir.resolve("second");
+        Run r = run("train", transfer.toString(), "--data", slice().toString(), "--out", second.toString(), "--epochs", "1",
+                "--limit", "300", "--init-from", first.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("conv1.weight: copied (frozen)"), r.out());
+        assertTrue(r.out().contains("dense1.weight: shape [10, 676] in the file, [16, 676] here, initialised fresh"), r.out());
+        var a = cnnc.io.SafeTensors.read(first.resolve("model.safetensors"));
+        var b = cnnc.io.SafeTensors.read(second.resolve("model.safetensors"));
+        assertEquals(a.tensor("conv1.weight"), b.tensor("conv1.weight"), "the frozen, copied layer is unchanged");
+    }
+
+    @Test
     void aTruncatedModelFileIsAClearErrorNotAStackTrace(@TempDir Path dir) throws Exception {
         Path cnn = dir.resolve("small.cnn");
         Files.writeString(cnn, "input 28x28x1\nflatten\ndense 10 softmax\n");
