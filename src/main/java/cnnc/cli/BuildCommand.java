@@ -23,11 +23,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "build", description = {"Pack a trained network into a jar that needs nothing but the JDK:",
-        "an inference-only class, its source, the weights, and a pom for mvn install:install-file."})
+@Command(name = "build", description = {"Pack a trained network into a jar that needs only the JDK.",
+        "The jar holds an inference-only class, its source, the weights, and a pom for mvn install:install-file."})
 final class BuildCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    // Not mixinStandardHelpOptions: its -V/--version would clash with the Maven --version below.
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+    boolean help;
 
     @Parameters(paramLabel = "FILE", description = "the .cnn file the weights were trained from")
     Path file;

@@ -90,6 +90,16 @@ class BuildCommandTest {
     }
 
     @Test
+    void helpDescribesTheOptions() {
+        Run r = run("build", "--help");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("Usage: cnnc build"), r.out());
+        for (String option : List.of("--weights=MODEL", "--output=OUT.jar", "--package=P", "--class=C", "--version=V")) {
+            assertTrue(r.out().contains(option), option + " in " + r.out());
+        }
+    }
+
+    @Test
     void badNamesAreUsageErrors() throws IOException {
         String model = labWeights().toString();
         String jar = dir.resolve("x.jar").toString();
