@@ -1,5 +1,6 @@
 package cnnc.cli;
 
+import cnnc.codegen.InferenceGenerator;
 import cnnc.codegen.JavaGenerator;
 import cnnc.compile.CodeSizeException;
 import cnnc.compile.CompilerUnavailableException;
@@ -71,6 +72,10 @@ final class BuildCommand implements Callable<Integer> {
         }
         Network network = Sources.network(file, err);
         String name = className != null ? className : JavaGenerator.defaultClassName(network.source().name());
+        String nameProblem = InferenceGenerator.nameProblem(name);
+        if (nameProblem != null) {
+            throw new CliError(ExitCodes.USAGE_OR_IO, nameProblem + "; choose another --class");
+        }
         MavenCoordinates coordinates;
         try {
             coordinates = MavenCoordinates.derive(packageName, name, version);

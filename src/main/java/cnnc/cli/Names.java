@@ -16,5 +16,9 @@ final class Names {
         if (!SourceVersion.isIdentifier(name) || SourceVersion.isKeyword(name)) {
             throw new CliError(ExitCodes.USAGE_OR_IO, option + " " + name + " is not a Java class name (e.g. DigitClassifier)");
         }
+        if (cnnc.codegen.JavaGenerator.hidesJavaLang(name)) {
+            throw new CliError(ExitCodes.USAGE_OR_IO, option + " " + name + " would hide java.lang." + name
+                    + ", which generated code uses; choose another name (e.g. Digit" + name + ")");
+        }
     }
 }

@@ -69,10 +69,33 @@ public final class InferenceGenerator {
         }
     }
 
-    /** Generates the class; {@code className} null means one derived from the file name. */
+    /**
+     * Generates the class; {@code className} null means one derived from the file name.
+     *
+     * @throws IllegalArgumentException if the class name is one the code cannot take ({@link #nameProblem})
+     */
     public static GeneratedSource generate(Network network, String packageName, String className) {
         String name = className != null ? className : JavaGenerator.defaultClassName(network.source().name());
+        String problem = nameProblem(name);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
         return new InferenceGenerator(network, packageName, name).write();
+    }
+
+    /**
+     * Why the class cannot be called {@code className}, or null: a nested class cannot share its
+     * enclosing class's name, and the code names java.lang types such as {@code Math} unqualified.
+     */
+    public static String nameProblem(String className) {
+        if (className.equals(PASS) || className.equals(READER)) {
+            return "the class cannot be called " + className + ": that is the name of one of its nested classes";
+        }
+        if (JavaGenerator.hidesJavaLang(className)) {
+            return "the class cannot be called " + className + ": it would hide java.lang." + className
+                    + ", which the generated code uses";
+        }
+        return null;
     }
 
     /** The resource, next to the class, that holds its weights: {@code LabNetwork.safetensors}. */

@@ -78,6 +78,18 @@ public final class JavaGenerator {
         return out + "Network";
     }
 
+    /**
+     * Whether a generated class of this name would hide a public java.lang type, such as
+     * {@code String} or {@code Math}, that generated code names without its package.
+     */
+    public static boolean hidesJavaLang(String className) {
+        try {
+            return java.lang.reflect.Modifier.isPublic(Class.forName("java.lang." + className, false, null).getModifiers());
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
     private LayerEmitter emitterFor(NetworkPlan.Step step, int salt) {
         Layer layer = step.layer();
         if (layer instanceof Layer.Conv) {

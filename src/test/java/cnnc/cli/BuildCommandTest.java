@@ -106,6 +106,13 @@ class BuildCommandTest {
         Run r = run("build", LAB, "--weights", model, "-o", jar, "--class", "9Lives");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--class 9Lives is not a Java class name"), r.err());
+        r = run("build", LAB, "--weights", model, "-o", jar, "--class", "Math");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--class Math would hide java.lang.Math, which generated code uses"), r.err());
+        r = run("build", LAB, "--weights", model, "-o", jar, "--class", "ForwardPass");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("the class cannot be called ForwardPass: that is the name of one of its nested classes"),
+                r.err());
         r = run("build", LAB, "--weights", model, "-o", jar, "--package", "com.example.class");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--package com.example.class is not a Java package name"), r.err());
