@@ -10,6 +10,10 @@ final class Names {
         if (!name.isEmpty() && !SourceVersion.isName(name)) {
             throw new CliError(ExitCodes.USAGE_OR_IO, "--package " + name + " is not a Java package name (e.g. com.example.models)");
         }
+        if (name.equals("java") || name.startsWith("java.")) {
+            // The JVM refuses to define classes in java.* outside the JDK itself.
+            throw new CliError(ExitCodes.USAGE_OR_IO, "--package " + name + " is reserved for the JDK; use your own, e.g. com.example.models");
+        }
     }
 
     static void checkIdentifier(String name, String option) {

@@ -116,6 +116,9 @@ class BuildCommandTest {
         r = run("build", LAB, "--weights", model, "-o", jar, "--package", "com.example.class");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--package com.example.class is not a Java package name"), r.err());
+        r = run("build", LAB, "--weights", model, "-o", jar, "--package", "java.digits");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--package java.digits is reserved for the JDK"), r.err());
         r = run("build", LAB, "--weights", model, "-o", jar, "--package", "");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("cannot import a class of the unnamed package"), r.err());
