@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code cnnc} command line: one subcommand per verb of DESIGN 1.2. */
 @Command(name = "cnnc", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Compile .cnn network descriptions into specialized Java, train and pack them.",
-        subcommands = {CheckCommand.class, SummaryCommand.class, GenerateCommand.class, TrainCommand.class,
+        subcommands = {CheckCommand.class, SummaryCommand.class, GenerateCommand.class, TrainCommand.class, BuildCommand.class,
                 EvalCommand.class, PredictCommand.class})
 public final class Main implements Runnable {
     @picocli.CommandLine.Spec

@@ -6,8 +6,8 @@ import com.palantir.javapoet.MethodSpec;
 final class ActivationEmitter extends LayerEmitter {
     private final int size;
 
-    ActivationEmitter(NetworkPlan.Step step, Precision p) {
-        super(step, p);
+    ActivationEmitter(NetworkPlan.Step step, Precision p, boolean inference) {
+        super(step, p, inference);
         size = step.layer().out().size();
     }
 

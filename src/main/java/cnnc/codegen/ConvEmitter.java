@@ -21,8 +21,8 @@ final class ConvEmitter extends LayerEmitter {
     private final boolean padded;
     private final String weight, bias;
 
-    ConvEmitter(NetworkPlan.Step step, Precision p) {
-        super(step, p);
+    ConvEmitter(NetworkPlan.Step step, Precision p, boolean inference) {
+        super(step, p, inference);
         this.conv = (Layer.Conv) step.layer();
         ih = conv.in().height();
         iw = conv.in().width();
@@ -57,6 +57,9 @@ final class ConvEmitter extends LayerEmitter {
         if (!padded) {
             return List.of();
         }
+        if (inference) {
+            return List.of(buffer(name + "Padded"));
+        }
         return List.of(buffer(name + "Padded"), buffer(name + "PaddedGrad"));
     }
 
@@ -65,7 +68,11 @@ final class ConvEmitter extends LayerEmitter {
         if (!padded) {
             return List.of();
         }
-        return List.of(name + "Padded = new " + p.keyword() + "[maxBatch * " + srcSize() + "]",
+        String forward = name + "Padded = new " + p.keyword() + "[maxBatch * " + srcSize() + "]";
+        if (inference) {
+            return List.of(forward);
+        }
+        return List.of(forward,
                 name + "PaddedGrad = new " + p.keyword() + "[" + srcSize() + "]");
     }
 

@@ -13,8 +13,8 @@ final class DenseEmitter extends LayerEmitter {
     private final int in, out;
     private final String weight, bias;
 
-    DenseEmitter(NetworkPlan.Step step, Precision p) {
-        super(step, p);
+    DenseEmitter(NetworkPlan.Step step, Precision p, boolean inference) {
+        super(step, p, inference);
         var dense = (Layer.Dense) step.layer();
         in = dense.in().length();
         out = dense.units();

@@ -17,7 +17,7 @@ final class DropoutEmitter extends LayerEmitter {
     private final int salt;
 
     DropoutEmitter(NetworkPlan.Step step, Precision p, int salt) {
-        super(step, p);
+        super(step, p, false); // an inference plan has no dropout steps
         this.dropout = (Layer.Dropout) step.layer();
         this.size = dropout.out().size();
         this.salt = salt;

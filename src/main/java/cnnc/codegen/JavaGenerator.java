@@ -78,18 +78,30 @@ public final class JavaGenerator {
         return out + "Network";
     }
 
+    /**
+     * Whether a generated class of this name would hide a public java.lang type, such as
+     * {@code String} or {@code Math}, that generated code names without its package.
+     */
+    public static boolean hidesJavaLang(String className) {
+        try {
+            return java.lang.reflect.Modifier.isPublic(Class.forName("java.lang." + className, false, null).getModifiers());
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
     private LayerEmitter emitterFor(NetworkPlan.Step step, int salt) {
         Layer layer = step.layer();
         if (layer instanceof Layer.Conv) {
-            return new ConvEmitter(step, p);
+            return new ConvEmitter(step, p, false);
         } else if (layer instanceof Layer.Pool) {
-            return new PoolEmitter(step, p);
+            return new PoolEmitter(step, p, false);
         } else if (layer instanceof Layer.Dense) {
-            return new DenseEmitter(step, p);
+            return new DenseEmitter(step, p, false);
         } else if (layer instanceof Layer.Dropout) {
             return new DropoutEmitter(step, p, salt);
         } else if (layer instanceof Layer.ActivationLayer) {
-            return new ActivationEmitter(step, p);
+            return new ActivationEmitter(step, p, false);
         }
         throw new IllegalArgumentException("no code for " + layer);
     }
@@ -133,7 +145,7 @@ public final class JavaGenerator {
         return new GeneratedSource(packageName, className, file.toString());
     }
 
-    private static String baseName(String path) {
+    static String baseName(String path) {
         String s = path.replace('\\', '/');
         return s.substring(s.lastIndexOf('/') + 1);
     }
@@ -141,15 +153,27 @@ public final class JavaGenerator {
     private String classJavadoc() {
         var doc = new StringBuilder();
         doc.append("The network of {@code ").append(baseName(network.source().name())).append("}, ")
-                .append(p.keyword()).append(" precision:\n\n<pre>\n");
+                .append(p.keyword()).append(" precision:\n\n");
+        doc.append(layerTable(network));
+        doc.append("\n<p>Loss: ").append(network.loss().description()).append(". Parameters: ")
+                .append(String.format(Locale.ROOT, "%,d", network.totalParams())).append(".\n");
+        return javadocText(doc.toString());
+    }
+
+    /** The layers as a {@code <pre>} block: name, source, output shape. */
+    static String layerTable(Network network) {
+        var doc = new StringBuilder("<pre>\n");
         doc.append("input ").append(network.input().text()).append('\n');
         for (Layer layer : network.layers()) {
             doc.append(String.format(Locale.ROOT, "%-10s %-28s -> %s%n", layer.name(), layer.source(), layer.out().text()));
         }
-        doc.append("</pre>\n\n<p>Loss: ").append(network.loss().description()).append(". Parameters: ")
-                .append(String.format(Locale.ROOT, "%,d", network.totalParams())).append(".\n");
+        return doc.append("</pre>\n").toString();
+    }
+
+    /** Text that came from the user, made safe for a JavaPoet Javadoc format string. */
+    static String javadocText(String text) {
         // JavaPoet treats $ as a format character in Javadoc too.
-        return doc.toString().replace("$", "$$").replace("*/", "*&#47;");
+        return text.replace("$", "$$").replace("*/", "*&#47;");
     }
 
     private void addConstants(TypeSpec.Builder type) {

@@ -18,14 +18,20 @@ abstract class LayerEmitter {
     final NetworkPlan.Step step;
     final Precision p;
     final String name;
+    /** For the inference-only class: forward state only, nothing kept for a backward pass. */
+    final boolean inference;
 
-    LayerEmitter(NetworkPlan.Step step, Precision p) {
+    LayerEmitter(NetworkPlan.Step step, Precision p, boolean inference) {
         this.step = step;
         this.p = p;
         this.name = step.layer().name();
+        this.inference = inference;
     }
 
-    /** Extra per-layer fields, allocated in the constructor for {@code maxBatch} examples. */
+    /**
+     * Extra per-layer fields, allocated in the constructor for {@code maxBatch} examples; for
+     * inference only those the forward pass uses.
+     */
     List<FieldSpec> fields() {
         return List.of();
     }

@@ -14,8 +14,12 @@ import java.util.Optional;
  * Flatten needs no code: in C,H,W order a volume already is its flattened vector, so it shares
  * its input's buffers. A final softmax or sigmoid becomes an {@link OutputStage} fused with the
  * loss, whose gradient with respect to the logits is simply p - y.
+ *
+ * <p>An inference plan (for the embeddable class) leaves dropout out as well: at inference it is
+ * the identity, so it too shares its input's buffers. Everything else is planned as for
+ * training, so both classes run the same forward code.
  */
-record NetworkPlan(Network network, Buffer input, List<Step> steps, Optional<OutputStage> outputStage,
+record NetworkPlan(Network network, boolean inference, Buffer input, List<Step> steps, Optional<OutputStage> outputStage,
         Buffer output, Buffer outputGrad) {
 
     /** A float[] field holding one value per example times the batch capacity. */
@@ -36,6 +40,10 @@ record NetworkPlan(Network network, Buffer input, List<Step> steps, Optional<Out
     record OutputStage(Activation activation, Buffer logits, Buffer probabilities, Buffer logitsGrad) {}
 
     static NetworkPlan of(Network network) {
+        return of(network, false);
+    }
+
+    static NetworkPlan of(Network network, boolean inference) {
         var input = new Buffer("input", network.input().size());
         var inputGrad = new Buffer("inputGrad", network.input().size());
         var steps = new ArrayList<Step>();
@@ -54,7 +62,7 @@ record NetworkPlan(Network network, Buffer input, List<Step> steps, Optional<Out
                 currentGrad = null;
                 break;
             }
-            if (layer instanceof Layer.Flatten) {
+            if (layer instanceof Layer.Flatten || (inference && layer instanceof Layer.Dropout)) {
                 continue;
             }
             var out = new Buffer(layer.name() + "Out", layer.out().size());
@@ -69,7 +77,7 @@ record NetworkPlan(Network network, Buffer input, List<Step> steps, Optional<Out
             current = stage != null ? stage.probabilities() : out;
             currentGrad = stage != null ? null : outGrad;
         }
-        return new NetworkPlan(network, input, steps, Optional.ofNullable(stage), current, currentGrad);
+        return new NetworkPlan(network, inference, input, steps, Optional.ofNullable(stage), current, currentGrad);
     }
 
     static Activation activationOf(Layer layer) {
@@ -91,6 +99,17 @@ record NetworkPlan(Network network, Buffer input, List<Step> steps, Optional<Out
         for (Step s : steps) {
             addOnce(all, s.out());
             addOnce(all, s.outGrad());
+        }
+        outputStage.ifPresent(stage -> addOnce(all, stage.probabilities()));
+        return all;
+    }
+
+    /** The buffers a forward pass writes: the input, each step's output and the output stage's. */
+    List<Buffer> forwardBuffers() {
+        var all = new ArrayList<Buffer>();
+        all.add(input);
+        for (Step s : steps) {
+            addOnce(all, s.out());
         }
         outputStage.ifPresent(stage -> addOnce(all, stage.probabilities()));
         return all;

@@ -18,8 +18,8 @@ final class PoolEmitter extends LayerEmitter {
     private final Layer.Pool pool;
     private final int ih, iw, c, oh, ow, fh, fw, s;
 
-    PoolEmitter(NetworkPlan.Step step, Precision p) {
-        super(step, p);
+    PoolEmitter(NetworkPlan.Step step, Precision p, boolean inference) {
+        super(step, p, inference);
         pool = (Layer.Pool) step.layer();
         ih = pool.in().height();
         iw = pool.in().width();
@@ -49,7 +49,7 @@ final class PoolEmitter extends LayerEmitter {
 
     @Override
     List<FieldSpec> fields() {
-        if (!max()) {
+        if (!max() || inference) {
             return List.of();
         }
         return List.of(FieldSpec.builder(ArrayTypeName.of(TypeName.INT), name + "Argmax", Modifier.PRIVATE,
@@ -58,7 +58,7 @@ final class PoolEmitter extends LayerEmitter {
 
     @Override
     List<String> allocations() {
-        return max() ? List.of(name + "Argmax = new int[maxBatch * " + outSize() + "]") : List.of();
+        return max() && !inference ? List.of(name + "Argmax = new int[maxBatch * " + outSize() + "]") : List.of();
     }
 
     /** Opens loops over examples, channels, output rows and columns; defines i (window corner) and o. */
@@ -84,24 +84,37 @@ final class PoolEmitter extends LayerEmitter {
         String type = p.keyword();
         openWindows(code);
         if (max()) {
-            code.line(type + " m = " + in + "[i]").line("int at = i");
+            // Inference needs the maximum only; the same compares keep it bit for bit (NaN and -0.0 included).
+            boolean track = !inference;
+            code.line(type + " m = " + in + "[i]");
+            if (track) {
+                code.line("int at = i");
+            }
             if (unrolled()) {
                 for (int y = 0; y < fh; y++) {
                     for (int x = 0; x < fw; x++) {
                         if (y + x > 0) {
                             String idx = at(y * iw + x);
-                            code.open("if (" + in + "[" + idx + "] > m)").line("m = " + in + "[" + idx + "]")
-                                    .line("at = " + idx).close();
+                            code.open("if (" + in + "[" + idx + "] > m)").line("m = " + in + "[" + idx + "]");
+                            if (track) {
+                                code.line("at = " + idx);
+                            }
+                            code.close();
                         }
                     }
                 }
             } else {
                 code.loop("y", fh).loop("x", fw).line("int idx = i + y * " + iw + " + x")
-                        .open("if (" + in + "[idx] > m)").line("m = " + in + "[idx]").line("at = idx").close()
-                        .close().close();
+                        .open("if (" + in + "[idx] > m)").line("m = " + in + "[idx]");
+                if (track) {
+                    code.line("at = idx");
+                }
+                code.close().close().close();
             }
-            code.line(out + "[o + oy * " + ow + " + ox] = m")
-                    .line(name + "Argmax[o + oy * " + ow + " + ox] = at");
+            code.line(out + "[o + oy * " + ow + " + ox] = m");
+            if (track) {
+                code.line(name + "Argmax[o + oy * " + ow + " + ox] = at");
+            }
         } else {
             String scale = p.literal(1.0 / (fh * fw));
             if (unrolled()) {

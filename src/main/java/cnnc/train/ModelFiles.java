@@ -26,13 +26,30 @@ public final class ModelFiles {
     private ModelFiles() {}
 
     public static void save(Path path, Network network, float[][] params) throws IOException {
+        SafeTensors.write(path, tensors(network, params), metadata(network));
+    }
+
+    /** The bytes {@link #save} writes, e.g. to pack into a jar. */
+    public static byte[] toBytes(Network network, float[][] params) {
+        return SafeTensors.toBytes(tensors(network, params), metadata(network));
+    }
+
+    private static LinkedHashMap<String, Tensor> tensors(Network network, float[][] params) {
         List<Parameter> parameters = Parameter.of(network);
         var tensors = new LinkedHashMap<String, Tensor>();
         for (int t = 0; t < parameters.size(); t++) {
             tensors.put(parameters.get(t).tensorName(), new Tensor(parameters.get(t).shape(), params[t].clone()));
         }
-        SafeTensors.write(path, tensors, Map.of(SOURCE_KEY, network.source().text(), VERSION_KEY, Main.VERSION,
-                "format", "pt"));
+        return tensors;
+    }
+
+    // In a fixed order (Map.of's varies from run to run), so the same weights give the same bytes.
+    private static Map<String, String> metadata(Network network) {
+        var metadata = new LinkedHashMap<String, String>();
+        metadata.put(SOURCE_KEY, network.source().text());
+        metadata.put(VERSION_KEY, Main.VERSION);
+        metadata.put("format", "pt");
+        return metadata;
     }
 
     /** Every parameter of {@code network} from the file; a missing or misshapen tensor is an error. */

@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cnnc.compile.ClassFileReader;
 import cnnc.compile.CompiledNetwork;
+import cnnc.compile.InMemoryCompiler;
 import cnnc.compile.MethodSizeCheck;
 import cnnc.compile.NetworkCompiler;
 import cnnc.model.Network;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -30,5 +32,17 @@ class ExamplesCompileTest {
         }
         assertTrue(largest > 0 && largest <= MethodSizeCheck.HUGE_METHOD_LIMIT, name + ": largest method " + largest);
         assertEquals(network.totalParams(), compiled.parameters().stream().mapToLong(Parameter::size).sum());
+    }
+
+    /** The inference class that build packs, nested classes included, within the same limits. */
+    @ParameterizedTest
+    @ValueSource(strings = {"lab", "mlp", "lenet5", "binary", "alexnet", "vgg16"})
+    void exampleInferenceClassCompilesWithSmallMethods(String name) throws IOException {
+        Network network = GoldenSourceTest.load(Path.of("examples", name + ".cnn"));
+        var classes = InMemoryCompiler.compile(List.of(InferenceGenerator.generate(network, "test.inference", null)));
+        assertEquals(3, classes.size(), name + ": " + classes.keySet());
+        for (var entry : classes.entrySet()) {
+            assertTrue(MethodSizeCheck.check(network, entry.getValue()).isEmpty(), entry.getKey());
+        }
     }
 }

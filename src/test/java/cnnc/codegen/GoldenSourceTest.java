@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 class GoldenSourceTest {
     private static final Path GOLDEN = Path.of("src/test/resources/golden/LabNetwork.java.txt");
+    private static final Path GOLDEN_INFERENCE = Path.of("src/test/resources/golden/LabNetworkInference.java.txt");
 
     @Test
     void labNetworkSourceIsUnchanged() throws IOException {
@@ -27,6 +28,17 @@ class GoldenSourceTest {
             Files.writeString(GOLDEN, code, StandardCharsets.UTF_8);
         }
         assertEquals(Files.readString(GOLDEN, StandardCharsets.UTF_8), code);
+    }
+
+    /** The inference-only class that {@code cnnc build} packs into jars. */
+    @Test
+    void labInferenceSourceIsUnchanged() throws IOException {
+        Network lab = load(Path.of("examples/lab.cnn"));
+        String code = InferenceGenerator.generate(lab, "com.example.digits", null).code();
+        if (Boolean.getBoolean("cnnc.updateGolden")) {
+            Files.writeString(GOLDEN_INFERENCE, code, StandardCharsets.UTF_8);
+        }
+        assertEquals(Files.readString(GOLDEN_INFERENCE, StandardCharsets.UTF_8), code);
     }
 
     static Network load(Path path) throws IOException {

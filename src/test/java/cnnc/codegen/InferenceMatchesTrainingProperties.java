@@ -1,0 +1,84 @@
+package cnnc.codegen;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import cnnc.compile.CompiledNetwork;
+import cnnc.compile.InMemoryCompiler;
+import cnnc.compile.NetworkCompiler;
+import cnnc.compile.NetworkInstance;
+import cnnc.model.Network;
+import cnnc.train.ModelFiles;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.ShrinkingMode;
+
+/**
+ * The inference class that {@code build} packs predicts exactly what the training class's forward
+ * pass (training off) computes: the same float bits, for random networks of every layer kind,
+ * dropout and padding included, one example at a time and in batches. Its weights go in as the
+ * safetensors bytes training writes, so this also exercises its reader.
+ */
+class InferenceMatchesTrainingProperties {
+    private static final int EXAMPLES = 5;
+
+    @Property(tries = 25, seed = "4117", shrinking = ShrinkingMode.OFF)
+    void inferenceEqualsTrainingForwardBitForBit(@ForAll long seed) throws Throwable {
+        var random = new Random(seed);
+        Network network = GradientCheckProperties.draw(random);
+        CompiledNetwork training = NetworkCompiler.compile(network, Precision.FLOAT);
+        var params = (float[][]) training.newParameters();
+        for (float[] tensor : params) {
+            for (int i = 0; i < tensor.length; i++) {
+                tensor[i] = (float) (random.nextGaussian() * 0.5);
+            }
+        }
+        int inputs = network.input().size();
+        int outputs = network.output().size();
+        float[] x = new float[EXAMPLES * inputs];
+        float[][] examples = new float[EXAMPLES][inputs];
+        for (int n = 0; n < EXAMPLES; n++) {
+            for (int i = 0; i < inputs; i++) {
+                x[n * inputs + i] = examples[n][i] = (float) (random.nextDouble() * 2 - 1);
+            }
+        }
+        NetworkInstance net = training.instantiate(EXAMPLES, params);
+        net.forward(x, 0, EXAMPLES, false);
+        float[] expected = (float[]) net.output();
+
+        GeneratedSource source = InferenceGenerator.generate(network, "test.inference", "Net");
+        Map<String, byte[]> classes = InMemoryCompiler.compile(List.of(source));
+        Class<?> type = InMemoryCompiler.loader(classes).loadClass(source.qualifiedName());
+        var lookup = MethodHandles.publicLookup();
+        Object inference = lookup.findConstructor(type, MethodType.methodType(void.class, InputStream.class))
+                .invoke(new ByteArrayInputStream(ModelFiles.toBytes(network, params)));
+        MethodHandle one = lookup.findVirtual(type, "predict", MethodType.methodType(float[].class, float[].class));
+        MethodHandle batch = lookup.findVirtual(type, "predict", MethodType.methodType(float[][].class, float[][].class));
+        float[][] batched = (float[][]) batch.invoke(inference, examples);
+        assertEquals(EXAMPLES, batched.length);
+
+        List<String> failures = new ArrayList<>();
+        for (int n = 0; n < EXAMPLES; n++) {
+            float[] single = (float[]) one.invoke(inference, examples[n]);
+            for (int j = 0; j < outputs; j++) {
+                int want = Float.floatToRawIntBits(expected[n * outputs + j]);
+                if (Float.floatToRawIntBits(single[j]) != want || Float.floatToRawIntBits(batched[n][j]) != want) {
+                    failures.add("example " + n + " output " + j + ": training " + expected[n * outputs + j]
+                            + ", predict " + single[j] + ", batch " + batched[n][j]);
+                }
+            }
+        }
+        if (!failures.isEmpty()) {
+            fail("inference differs from training for\n" + network.source().text() + "\n" + String.join("\n", failures));
+        }
+    }
+}
