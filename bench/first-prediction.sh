@@ -3,7 +3,7 @@
 # the time to construct the network (loading its class and reading the weights packed with it)
 # and to run its first prediction (interpreted bytecode: nothing is JIT-compiled yet).
 #
-#   scripts/first-prediction.sh OUT.jar [RUNS]
+#   bench/first-prediction.sh OUT.jar [RUNS]
 #
 # Needs a JDK (javac, jar, java) on the PATH.
 set -euo pipefail
