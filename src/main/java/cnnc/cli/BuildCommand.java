@@ -2,9 +2,6 @@ package cnnc.cli;
 
 import cnnc.codegen.InferenceGenerator;
 import cnnc.codegen.JavaGenerator;
-import cnnc.compile.CodeSizeException;
-import cnnc.compile.CompilerUnavailableException;
-import cnnc.diag.DiagnosticPrinter;
 import cnnc.embed.EmbeddedJar;
 import cnnc.embed.MavenCoordinates;
 import cnnc.io.AtomicFiles;
@@ -95,16 +92,8 @@ final class BuildCommand implements Callable<Integer> {
             err.println("cnnc: warning: " + modelFile + " was trained from a different text than " + file
                     + "; its weights fit the shapes, but check that the layers and activations are the same");
         }
-        EmbeddedJar jar;
-        try {
-            jar = EmbeddedJar.build(network, params, packageName, name, coordinates);
-        } catch (CodeSizeException e) {
-            err.print(DiagnosticPrinter.renderAll(network.source(), e.diagnostics(), false));
-            err.flush();
-            throw new CliError(ExitCodes.INPUT_ERROR, null);
-        } catch (CompilerUnavailableException e) {
-            throw new CliError(ExitCodes.USAGE_OR_IO, e.getMessage());
-        }
+        EmbeddedJar jar = Sources.compiling(network, err,
+                () -> EmbeddedJar.build(network, params, packageName, name, coordinates));
         byte[] bytes = jar.toBytes();
         try {
             AtomicFiles.write(output, bytes);

@@ -60,8 +60,16 @@ final class Sources {
 
     /** Generates, compiles and loads the network; size problems are diagnostics (exit 1). */
     static CompiledNetwork compiled(Network network, PrintWriter err) {
+        return compiling(network, err, () -> NetworkCompiler.compile(network));
+    }
+
+    /**
+     * Runs a step that generates and compiles code for {@code network}: methods too large for the
+     * JIT become diagnostics (exit 1), a Java without javac a usage error (exit 2).
+     */
+    static <T> T compiling(Network network, PrintWriter err, java.util.function.Supplier<T> step) {
         try {
-            return NetworkCompiler.compile(network);
+            return step.get();
         } catch (CodeSizeException e) {
             err.print(DiagnosticPrinter.renderAll(network.source(), e.diagnostics(), false));
             err.flush();
