@@ -10,7 +10,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "check", description = "Check .cnn files and print their diagnostics.")
+@Command(name = "check", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Check .cnn files and print their diagnostics.")
 final class CheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "eval", description = "Evaluate a trained network on the test set: loss, accuracy, confusion matrix.")
+@Command(name = "eval", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Evaluate a trained network on the test set: loss, accuracy, confusion matrix.")
 final class EvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "generate", description = "Write the generated Java source of a network.")
+@Command(name = "generate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Write the generated Java source of a network.")
 final class GenerateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

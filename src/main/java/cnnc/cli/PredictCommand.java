@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "predict", description = {"Classify images (PNG) with a trained network.",
+@Command(name = "predict", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = {"Classify images (PNG) with a trained network.",
         "The network comes from the model file's metadata; images are resized to its input."})
 final class PredictCommand implements Callable<Integer> {
     @Spec

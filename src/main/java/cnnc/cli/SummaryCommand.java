@@ -8,7 +8,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "summary", description = "Print the layer table: output shapes, parameters, multiply-accumulates.")
+@Command(name = "summary", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Print the layer table: output shapes, parameters, multiply-accumulates.")
 final class SummaryCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

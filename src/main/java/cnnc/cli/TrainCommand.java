@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "train", description = {"Train a network on MNIST (or another dataset in the same format).",
+@Command(name = "train", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = {"Train a network on MNIST (or another dataset in the same format).",
         "Writes model.safetensors, history.csv and loss.png into the output folder."})
 final class TrainCommand implements Callable<Integer> {
     @Spec
