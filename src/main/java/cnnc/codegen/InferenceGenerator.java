@@ -65,7 +65,7 @@ public final class InferenceGenerator {
         this.parameters = Parameter.of(network);
         this.className = className;
         for (NetworkPlan.Step step : plan.steps()) {
-            emitters.add(emitterFor(step));
+            emitters.add(LayerEmitter.of(step, p, true, 0));
         }
     }
 
@@ -103,19 +103,6 @@ public final class InferenceGenerator {
         return className + ".safetensors";
     }
 
-    private LayerEmitter emitterFor(NetworkPlan.Step step) {
-        Layer layer = step.layer();
-        if (layer instanceof Layer.Conv) {
-            return new ConvEmitter(step, p, true);
-        } else if (layer instanceof Layer.Pool) {
-            return new PoolEmitter(step, p, true);
-        } else if (layer instanceof Layer.Dense) {
-            return new DenseEmitter(step, p, true);
-        } else if (layer instanceof Layer.ActivationLayer) {
-            return new ActivationEmitter(step, p, true);
-        }
-        throw new IllegalArgumentException("no inference code for " + layer);
-    }
 
     private GeneratedSource write() {
         var type = TypeSpec.classBuilder(className)

@@ -40,7 +40,7 @@ public final class JavaGenerator {
         this.parameters = Parameter.of(network);
         int salt = 0;
         for (NetworkPlan.Step step : plan.steps()) {
-            emitters.add(emitterFor(step, ++salt));
+            emitters.add(LayerEmitter.of(step, p, false, ++salt));
         }
     }
 
@@ -90,21 +90,6 @@ public final class JavaGenerator {
         }
     }
 
-    private LayerEmitter emitterFor(NetworkPlan.Step step, int salt) {
-        Layer layer = step.layer();
-        if (layer instanceof Layer.Conv) {
-            return new ConvEmitter(step, p, false);
-        } else if (layer instanceof Layer.Pool) {
-            return new PoolEmitter(step, p, false);
-        } else if (layer instanceof Layer.Dense) {
-            return new DenseEmitter(step, p, false);
-        } else if (layer instanceof Layer.Dropout) {
-            return new DropoutEmitter(step, p, salt);
-        } else if (layer instanceof Layer.ActivationLayer) {
-            return new ActivationEmitter(step, p, false);
-        }
-        throw new IllegalArgumentException("no code for " + layer);
-    }
 
     private GeneratedSource write(String packageName, String className) {
         var type = TypeSpec.classBuilder(className)

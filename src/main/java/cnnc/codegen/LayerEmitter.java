@@ -129,4 +129,24 @@ abstract class LayerEmitter {
             code.line(name + "BackwardInput(batch)");
         }
     }
+
+    /**
+     * The emitter for a step. In inference mode there are no dropout steps (the plan leaves them
+     * out) and no training members; {@code salt} tells dropout layers apart.
+     */
+    static LayerEmitter of(NetworkPlan.Step step, Precision p, boolean inference, int salt) {
+        cnnc.model.Layer layer = step.layer();
+        if (layer instanceof cnnc.model.Layer.Conv) {
+            return new ConvEmitter(step, p, inference);
+        } else if (layer instanceof cnnc.model.Layer.Pool) {
+            return new PoolEmitter(step, p, inference);
+        } else if (layer instanceof cnnc.model.Layer.Dense) {
+            return new DenseEmitter(step, p, inference);
+        } else if (layer instanceof cnnc.model.Layer.Dropout && !inference) {
+            return new DropoutEmitter(step, p, salt);
+        } else if (layer instanceof cnnc.model.Layer.ActivationLayer) {
+            return new ActivationEmitter(step, p, inference);
+        }
+        throw new IllegalArgumentException("no " + (inference ? "inference " : "") + "code for " + layer);
+    }
 }
