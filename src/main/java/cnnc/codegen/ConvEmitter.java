@@ -52,28 +52,57 @@ final class ConvEmitter extends LayerEmitter {
         return padded ? name + "Padded" : step.in().name();
     }
 
+    /**
+     * Stride-1 convolutions run over "wide" rows: output row oy, column x is computed for every x
+     * of the (padded) input's width, so that output position j = oy * PW + x reads input position
+     * j + ky * PW + kx, and the whole plane is one long contiguous loop that C2 vectorizes. The
+     * last KW - 1 columns of each wide row are thrown away. {@code wideLength} stops before the
+     * last row's waste, so no read passes the input plane.
+     */
+    private boolean wide() {
+        return s == 1;
+    }
+
+    private int wideLength() {
+        return (oh - 1) * pw + ow;
+    }
+
     @Override
     List<FieldSpec> fields() {
-        if (!padded) {
-            return List.of();
+        var fields = new ArrayList<FieldSpec>();
+        if (padded) {
+            fields.add(buffer(name + "Padded"));
         }
-        if (inference) {
-            return List.of(buffer(name + "Padded"));
+        if (wide()) {
+            fields.add(buffer(name + "Wide"));
         }
-        return List.of(buffer(name + "Padded"), buffer(name + "PaddedGrad"));
+        if (!inference && padded) {
+            fields.add(buffer(name + "PaddedGrad"));
+        }
+        if (!inference && wide()) {
+            fields.add(buffer(name + "GradWide"));
+        }
+        return fields;
     }
 
     @Override
     List<String> allocations() {
-        if (!padded) {
-            return List.of();
+        var lines = new ArrayList<String>();
+        String t = p.keyword();
+        if (padded) {
+            lines.add(name + "Padded = new " + t + "[maxBatch * " + srcSize() + "]");
         }
-        String forward = name + "Padded = new " + p.keyword() + "[maxBatch * " + srcSize() + "]";
-        if (inference) {
-            return List.of(forward);
+        if (wide()) {
+            lines.add(name + "Wide = new " + t + "[" + wideLength() + "]");
         }
-        return List.of(forward,
-                name + "PaddedGrad = new " + p.keyword() + "[" + srcSize() + "]");
+        if (!inference && padded) {
+            lines.add(name + "PaddedGrad = new " + t + "[" + srcSize() + "]");
+        }
+        if (!inference && wide()) {
+            // only valid columns are ever written, so the waste columns stay zero
+            lines.add(name + "GradWide = new " + t + "[" + wideLength() + "]");
+        }
+        return lines;
     }
 
     /** The taps one unrolled body covers: all of them, or one kernel row inside a loop over ky. */
@@ -145,6 +174,11 @@ final class ConvEmitter extends LayerEmitter {
                             + " + (y + " + conv.padTop() + ") * " + pw + " + " + conv.padLeft() + ", " + iw + ")")
                     .close().close().close();
         }
+        if (wide()) {
+            wideForward(code, t, out);
+            return method("Forward", "Forward pass: " + type + " convolution over wide rows, kernel taps unrolled.")
+                    .addCode(code.build()).build();
+        }
         code.loop("n", "batch")
                 .line("int srcBase = n * " + srcSize())
                 .line("int outBase = n * " + outSize())
@@ -172,6 +206,84 @@ final class ConvEmitter extends LayerEmitter {
                 .addCode(code.build()).build();
     }
 
+    private void wideForward(Code code, Taps t, String out) {
+        String wide = name + "Wide";
+        int length = wideLength();
+        code.loop("n", "batch")
+                .line("int srcBase = n * " + srcSize())
+                .line("int outBase = n * " + outSize())
+                .loop("oc", k)
+                .line("java.util.Arrays.fill(" + wide + ", 0, " + length + ", " + bias + "[oc])")
+                .loop("ic", c)
+                .line("int ib = srcBase + ic * " + (ph * pw));
+        String wb = openRows(code, t, "(oc * " + c + " + ic) * " + (kh * kw));
+        loadWeights(code, t, wb);
+        String row = t.rowLoop() ? "ib + ky * " + pw : "ib";
+        code.line("int r = " + row);
+        var sum = new StringBuilder();
+        for (int[] tap : t.taps()) {
+            sum.append(sum.length() == 0 ? "" : " + ").append("w").append(tap[0]).append(" * ").append(src())
+                    .append("[").append(plus("r + j", tap[1])).append("]");
+        }
+        code.loop("j", length).line(wide + "[j] += " + sum).close();
+        closeRows(code, t);
+        code.close(); // ic
+        code.comment("keep the valid columns of each wide row");
+        code.line("int o = outBase + oc * " + (oh * ow))
+                .loop("oy", oh)
+                .loop("ox", ow)
+                .line(out + "[o + oy * " + ow + " + ox] = " + activate(step.activation(), wide + "[oy * " + pw + " + ox]"))
+                .close().close();
+        code.close().close();
+    }
+
+    /** Input gradient for stride 1: per tap, one long axpy of the wide output gradient. */
+    private MethodSpec wideBackwardInput() {
+        Taps t = taps();
+        var code = new Code();
+        String g = step.outGrad().name();
+        String gw = name + "GradWide";
+        String dsrc = padded ? name + "PaddedGrad" : step.inGrad().name();
+        int length = wideLength();
+        code.loop("n", "batch")
+                .line("int dBase = " + (padded ? "0" : "n * " + srcSize()))
+                .line("int outBase = n * " + outSize())
+                .line("java.util.Arrays.fill(" + dsrc + ", dBase, dBase + " + srcSize() + ", " + p.literal(0) + ")")
+                .loop("oc", k)
+                .line("int o = outBase + oc * " + (oh * ow))
+                .loop("oy", oh)
+                .line("System.arraycopy(" + g + ", o + oy * " + ow + ", " + gw + ", oy * " + pw + ", " + ow + ")")
+                .close()
+                .loop("ic", c)
+                .line("int ib = dBase + ic * " + (ph * pw));
+        String wb = openRows(code, t, "(oc * " + c + " + ic) * " + (kh * kw));
+        String row = t.rowLoop() ? "ib + ky * " + pw : "ib";
+        code.line("int r = " + row);
+        for (int[] tap : t.taps()) {
+            code.line(p.keyword() + " w" + tap[0] + " = " + weight + "[" + plus(wb, tap[0]) + "]");
+            code.loop("j", length).line(dsrc + "[" + plus("r + j", tap[1]) + "] += w" + tap[0] + " * " + gw + "[j]").close();
+        }
+        closeRows(code, t);
+        code.close().close();
+        cropPadding(code, dsrc);
+        code.close();
+        return method("BackwardInput", "Computes the gradient of the layer's input: for each kernel tap, the wide output gradient times that weight, added at the tap's offset.")
+                .addCode(code.build()).build();
+    }
+
+    /** Copies the interior of the padded gradient into the layer's input gradient (inside the loop over n). */
+    private void cropPadding(Code code, String dsrc) {
+        if (!padded) {
+            return;
+        }
+        code.comment("drop the border: only the interior is the layer's input");
+        code.loop("ch", c).loop("y", ih)
+                .line("System.arraycopy(" + dsrc + ", ch * " + (ph * pw) + " + (y + " + conv.padTop() + ") * " + pw
+                        + " + " + conv.padLeft() + ", " + step.inGrad().name() + ", n * " + (c * ih * iw)
+                        + " + ch * " + (ih * iw) + " + y * " + iw + ", " + iw + ")")
+                .close().close();
+    }
+
     @Override
     MethodSpec backward() {
         var code = new Code();
@@ -184,7 +296,7 @@ final class ConvEmitter extends LayerEmitter {
 
     @Override
     List<MethodSpec> helpers() {
-        return List.of(backwardBias(), backwardWeights(), backwardInput());
+        return List.of(backwardBias(), backwardWeights(), wide() ? wideBackwardInput() : backwardInput());
     }
 
     private MethodSpec backwardBias() {
@@ -192,10 +304,9 @@ final class ConvEmitter extends LayerEmitter {
         String g = step.outGrad().name();
         deriveRange(code, step.activation(), g, step.out().name(), "batch * " + outSize());
         code.loop("n", "batch").loop("oc", k)
-                .line("int o = n * " + outSize() + " + oc * " + (oh * ow))
-                .line(p.keyword() + " sum = " + p.literal(0))
-                .loop("j", oh * ow).line("sum += " + g + "[o + j]").close()
-                .line(bias + "Grad[oc] += sum")
+                .line("int o = n * " + outSize() + " + oc * " + (oh * ow));
+        partialSums(code, "sum", p.literal(0), oh * ow, q -> g + "[o + " + q + "]");
+        code.line(bias + "Grad[oc] += sum")
                 .close().close();
         return method("BackwardBias", "Applies the activation's derivative to the output gradient and sums the bias gradient.")
                 .addCode(code.build()).build();
@@ -255,14 +366,7 @@ final class ConvEmitter extends LayerEmitter {
         code.close().close();
         closeRows(code, t);
         code.close().close();
-        if (padded) {
-            code.comment("drop the border: only the interior is the layer's input");
-            code.loop("ch", c).loop("y", ih)
-                    .line("System.arraycopy(" + dsrc + ", ch * " + (ph * pw) + " + (y + " + conv.padTop() + ") * " + pw
-                            + " + " + conv.padLeft() + ", " + step.inGrad().name() + ", n * " + (c * ih * iw)
-                            + " + ch * " + (ih * iw) + " + y * " + iw + ", " + iw + ")")
-                    .close().close();
-        }
+        cropPadding(code, dsrc);
         code.close();
         return method("BackwardInput", "Computes the gradient of the layer's input, scattering each output gradient over its taps.")
                 .addCode(code.build()).build();

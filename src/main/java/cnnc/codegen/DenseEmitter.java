@@ -31,10 +31,9 @@ final class DenseEmitter extends LayerEmitter {
                 .line("int ib = n * " + in)
                 .line("int ob = n * " + out)
                 .loop("j", out)
-                .line("int wb = j * " + in)
-                .line(p.keyword() + " sum = " + bias + "[j]")
-                .loop("i", in).line("sum += " + weight + "[wb + i] * " + x + "[ib + i]").close()
-                .line(y + "[ob + j] = " + activate(step.activation(), "sum"))
+                .line("int wb = j * " + in);
+        partialSums(code, "sum", bias + "[j]", in, q -> weight + "[wb + " + q + "] * " + x + "[ib + " + q + "]");
+        code.line(y + "[ob + j] = " + activate(step.activation(), "sum"))
                 .close().close();
         return method("Forward", "Forward pass: one dot product per unit.").addCode(code.build()).build();
     }

@@ -26,7 +26,7 @@ import javax.tools.ToolProvider;
  * cleanly under {@code -Xlint:all -Werror}.
  */
 public final class InMemoryCompiler {
-    public static final List<String> OPTIONS = List.of("--release", "17", "-Xlint:all", "-Werror", "-g");
+    public static final List<String> OPTIONS = List.of("--release", "17", "-proc:none", "-Xlint:all", "-Werror", "-g");
 
     private InMemoryCompiler() {}
 

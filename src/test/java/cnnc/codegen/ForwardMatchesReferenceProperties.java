@@ -9,6 +9,7 @@ import cnnc.model.Network;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.ShrinkingMode;
@@ -20,7 +21,20 @@ class ForwardMatchesReferenceProperties {
     @Property(tries = 40, seed = "98660", shrinking = ShrinkingMode.OFF)
     void generatedForwardEqualsReference(@ForAll long seed) {
         var random = new Random(seed);
-        Network network = GradientCheckProperties.draw(random);
+        checkForward(GradientCheckProperties.draw(random), random);
+    }
+
+    @Example
+    void largeKernelsToo() {
+        for (String source : new String[] {
+            "input 10x11x2\nconv 2 9x8 pad 1 tanh\nflatten\ndense 3 softmax\n",
+            "input 13x13x1\nconv 2 9x9 stride 2 relu\nflatten\ndense 2 sigmoid\n"}) {
+            var network = cnnc.Frontend.compile(new cnnc.diag.SourceFile("large.cnn", source)).network().orElseThrow();
+            checkForward(network, new Random(5));
+        }
+    }
+
+    private static void checkForward(Network network, Random random) {
         CompiledNetwork compiled = NetworkCompiler.compile(network, Precision.FLOAT);
         var params = (float[][]) compiled.newParameters();
         var reference = new ArrayList<double[]>();

@@ -11,6 +11,7 @@ import cnnc.model.Network;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.ShrinkingMode;
@@ -32,7 +33,21 @@ class GradientCheckProperties {
     @Property(tries = 40, seed = "20261126", shrinking = ShrinkingMode.OFF)
     void backwardMatchesFiniteDifferences(@ForAll long seed) {
         var random = new Random(seed);
-        Network network = draw(random);
+        checkGradients(draw(random), random, seed);
+    }
+
+    /** Kernels over 64 taps take the row-by-row path; with stride 1 also the wide-row one. */
+    @Example
+    void largeKernelsPassToo() {
+        for (String source : new String[] {
+            "input 10x11x2\nconv 2 9x8 pad 1 tanh\nflatten\ndense 3 softmax\n",
+            "input 13x13x1\nconv 2 9x9 stride 2 relu\nflatten\ndense 2 sigmoid\n"}) {
+            var network = cnnc.Frontend.compile(new cnnc.diag.SourceFile("large.cnn", source)).network().orElseThrow();
+            checkGradients(network, new Random(3), 3);
+        }
+    }
+
+    private static void checkGradients(Network network, Random random, long seed) {
         CompiledNetwork compiled = NetworkCompiler.compile(network, Precision.DOUBLE);
         var params = (double[][]) compiled.newParameters();
         for (double[] tensor : params) {

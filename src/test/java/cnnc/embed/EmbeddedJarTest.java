@@ -173,7 +173,7 @@ class EmbeddedJarTest {
                 """);
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         var messages = new ByteArrayOutputStream();
-        int compiled = javac.run(null, messages, messages, "--release", "17", "-Xlint:all", "-Werror",
+        int compiled = javac.run(null, messages, messages, "--release", "17", "-proc:none", "-Xlint:all", "-Werror",
                 "-classpath", jar.toString(), "-d", work.toString(), source.toString());
         assertEquals(0, compiled, messages.toString(StandardCharsets.UTF_8));
 

@@ -1,0 +1,212 @@
+package cnnc.bench;
+
+import cnnc.codegen.Parameter;
+import cnnc.compile.CompiledNetwork;
+import cnnc.compile.NetworkCompiler;
+import cnnc.data.Dataset;
+import cnnc.data.Mnist;
+import cnnc.data.MnistFiles;
+import cnnc.model.Network;
+import cnnc.report.EpochRecord;
+import cnnc.train.GlorotUniform;
+import cnnc.train.Trainer;
+import cnnc.train.TrainingConfig;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * cnnc against PyTorch on this machine, in one run: seconds per training epoch (median of the
+ * timed epochs after a warm-up one), test-set inference throughput, and single-image latency
+ * (JMH, sampled per call) for the course lab network and MLP. Run it with {@code bench/run}.
+ */
+public final class Harness {
+    private static final Map<String, Integer> BATCH = Map.of("lab", 256, "mlp", 128);
+
+    record Figures(double epochSeconds, double imagesPerSecond, double latencyMedianUs, double latencyP99Us) {}
+
+    public static void main(String[] args) throws Exception {
+        var options = new LinkedHashMap<String, String>(Map.of("networks", "lab,mlp", "epochs", "3",
+                "threads", Integer.toString(Runtime.getRuntime().availableProcessors()), "python", ""));
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        int threads = Integer.parseInt(options.get("threads"));
+        int epochs = Integer.parseInt(options.get("epochs"));
+        List<String> networks = List.of(options.get("networks").split(","));
+        System.out.printf("Machine: %d cores, %s, Java %s%n", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.arch"), System.getProperty("java.version"));
+        Path mnist = MnistFiles.locate(null, System.out).trainImages().getParent();
+        var data = Mnist.load(MnistFiles.in(mnist));
+
+        var cnnc = new LinkedHashMap<String, Figures>();
+        for (String name : networks) {
+            System.out.println("cnnc: " + name + " ...");
+            Network network = EmbeddedNetworks.network(Path.of("examples", name + ".cnn"));
+            double epoch = trainingEpoch(network, data.train(), BATCH.get(name), threads, epochs);
+            double throughput = throughput(network, data.test(), threads);
+            double[] latency = latency(name);
+            cnnc.put(name, new Figures(epoch, throughput, latency[0], latency[1]));
+        }
+        Map<String, Figures> torch = options.get("python").isEmpty() ? Map.of()
+                : pytorch(options.get("python"), mnist, networks, threads, epochs);
+        print(cnnc, torch, threads);
+    }
+
+    /** Median seconds of the timed epochs; the first epoch warms the JIT up and is not counted. */
+    static double trainingEpoch(Network network, Dataset train, int batch, int threads, int epochs) {
+        CompiledNetwork compiled = NetworkCompiler.compile(network);
+        List<Parameter> parameters = compiled.parameters();
+        float[][] params = (float[][]) compiled.newParameters();
+        GlorotUniform.initialize(parameters, params, 1);
+        var config = new TrainingConfig(epochs + 1, batch, 1, threads, cnnc.ast.OptimizerKind.RMSPROP, Map.of(), 0);
+        var none = new Dataset(new float[0], new int[0], 0, train.height(), train.width(), train.classes());
+        var result = new Trainer(compiled, config, new PrintWriter(new StringWriter()), false).train(params, train, none);
+        double[] seconds = result.history().epochs().stream().skip(1).mapToDouble(EpochRecord::seconds).sorted().toArray();
+        return seconds[seconds.length / 2];
+    }
+
+    /** Images per second over the test set, split over the threads; best of five runs after warm-up. */
+    static double throughput(Network network, Dataset test, int threads) throws Exception {
+        List<Parameter> parameters = Parameter.of(network);
+        float[][] params = new float[parameters.size()][];
+        for (int i = 0; i < params.length; i++) {
+            params[i] = new float[parameters.get(i).size()];
+        }
+        GlorotUniform.initialize(parameters, params, 1);
+        var loaded = EmbeddedNetworks.load(network, params);
+        float[][] images = new float[test.count()][];
+        for (int i = 0; i < images.length; i++) {
+            images[i] = test.image(i);
+        }
+        int per = (images.length + threads - 1) / threads;
+        double best = Double.MAX_VALUE;
+        for (int run = 0; run < 8; run++) {
+            long start = System.nanoTime();
+            var workers = new ArrayList<Thread>();
+            for (int t = 0; t < threads; t++) {
+                float[][] part = Arrays.copyOfRange(images, Math.min(images.length, t * per), Math.min(images.length, (t + 1) * per));
+                var worker = new Thread(() -> {
+                    try {
+                        for (int from = 0; from < part.length; from += 256) {
+                            float[][] chunk = Arrays.copyOfRange(part, from, Math.min(part.length, from + 256));
+                            float[][] out = (float[][]) loaded.predictMany().invokeExact(loaded.instance(), chunk);
+                            if (out.length != chunk.length) {
+                                throw new IllegalStateException("lost predictions");
+                            }
+                        }
+                    } catch (Throwable e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                worker.start();
+                workers.add(worker);
+            }
+            for (Thread w : workers) {
+                w.join();
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            if (run >= 3) {
+                best = Math.min(best, seconds);
+            }
+        }
+        return images.length / best;
+    }
+
+    /** Median and 99th percentile of single-image latency in microseconds, from JMH. */
+    static double[] latency(String network) throws Exception {
+        var opts = new OptionsBuilder()
+                .include(LatencyBenchmark.class.getName() + ".predictOne")
+                .param("network", network)
+                .forks(1)
+                .warmupIterations(3).warmupTime(TimeValue.seconds(1))
+                .measurementIterations(5).measurementTime(TimeValue.seconds(1))
+                .shouldFailOnError(true)
+                .verbosity(org.openjdk.jmh.runner.options.VerboseMode.SILENT)
+                .build();
+        RunResult result = new Runner(opts).runSingle();
+        var stats = result.getPrimaryResult().getStatistics();
+        return new double[] {stats.getPercentile(50), stats.getPercentile(99)};
+    }
+
+    static Map<String, Figures> pytorch(String python, Path mnist, List<String> networks, int threads, int epochs)
+            throws Exception {
+        System.out.println("PyTorch ...");
+        var command = List.of(python, "bench/pytorch_bench.py", mnist.toString(), "--threads", Integer.toString(threads),
+                "--epochs", Integer.toString(epochs), "--networks", String.join(",", networks));
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        var out = new LinkedHashMap<String, Figures>();
+        try (var reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (line.startsWith("{")) {
+                    out.put(text(line, "network"), new Figures(number(line, "epoch_seconds"), number(line, "images_per_second"),
+                            number(line, "latency_median_us"), number(line, "latency_p99_us")));
+                    if (!line.contains("\"torch\": \"")) {
+                        continue;
+                    }
+                    torchVersion = text(line, "torch");
+                }
+            }
+        }
+        if (process.waitFor() != 0) {
+            System.out.println("PyTorch run failed (exit " + process.exitValue() + "); showing cnnc alone");
+        }
+        return out;
+    }
+
+    private static String torchVersion = "?";
+
+    private static double number(String json, String key) {
+        Matcher m = Pattern.compile("\"" + key + "\": ([-0-9.eE+]+)").matcher(json);
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    }
+
+    private static String text(String json, String key) {
+        Matcher m = Pattern.compile("\"" + key + "\": \"([^\"]*)\"").matcher(json);
+        return m.find() ? m.group(1) : "?";
+    }
+
+    static void print(Map<String, Figures> cnnc, Map<String, Figures> torch, int threads) {
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-5s %-28s %12s %14s %10s%n", "net", "metric (" + threads + " threads)", "cnnc",
+                "PyTorch " + torchVersion, "ratio");
+        for (var entry : cnnc.entrySet()) {
+            Figures c = entry.getValue();
+            Figures t = torch.get(entry.getKey());
+            row(entry.getKey(), "s per training epoch", c.epochSeconds(), t == null ? Double.NaN : t.epochSeconds(), true);
+            row("", "test set images/s", c.imagesPerSecond(), t == null ? Double.NaN : t.imagesPerSecond(), false);
+            row("", "1-image latency median (us)", c.latencyMedianUs(), t == null ? Double.NaN : t.latencyMedianUs(), true);
+            row("", "1-image latency p99 (us)", c.latencyP99Us(), t == null ? Double.NaN : t.latencyP99Us(), true);
+        }
+        System.out.println("ratio: how many times faster cnnc is (below 1: slower)");
+    }
+
+    private static void row(String net, String metric, double cnnc, double torch, boolean lowerIsBetter) {
+        double ratio = lowerIsBetter ? torch / cnnc : cnnc / torch;
+        System.out.printf(Locale.ROOT, "%-5s %-28s %12s %14s %10s%n", net, metric, format(cnnc), format(torch),
+                Double.isNaN(ratio) ? "-" : String.format(Locale.ROOT, "%.2fx", ratio));
+    }
+
+    private static String format(double v) {
+        if (Double.isNaN(v)) {
+            return "-";
+        }
+        return v >= 1000 ? String.format(Locale.ROOT, "%,.0f", v) : String.format(Locale.ROOT, "%.2f", v);
+    }
+}
