@@ -1,13 +1,17 @@
 package cnnc.codegen;
 
 import cnnc.model.Layer;
+import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
+import javax.lang.model.element.Modifier;
 import java.util.List;
 
 /**
- * A fully connected layer, weights [units][inputs] as PyTorch's Linear. Forward is a dot
- * product per unit; the backward passes are axpy loops over contiguous rows, which C2
- * vectorizes.
+ * A fully connected layer, weights [units][inputs] as PyTorch's Linear. Every pass is written as
+ * axpy loops over contiguous rows, which C2 vectorizes (a dot product per unit would be a chain
+ * of dependent float adds): forward adds input i times row i of the transposed weights, and
+ * skips the zeros that relu and MNIST's background leave in the input. Training transposes the
+ * weights at each forward pass (they change every step); inference once, on first use.
  */
 final class DenseEmitter extends LayerEmitter {
     private final int in, out;
@@ -22,20 +26,55 @@ final class DenseEmitter extends LayerEmitter {
         bias = name + "Bias";
     }
 
+    private String transposed() {
+        return name + "WeightT";
+    }
+
+    @Override
+    List<FieldSpec> fields() {
+        var fields = new java.util.ArrayList<FieldSpec>();
+        fields.add(buffer(transposed()));
+        if (inference) {
+            fields.add(FieldSpec.builder(boolean.class, name + "Transposed", Modifier.PRIVATE).build());
+        }
+        return fields;
+    }
+
+    @Override
+    List<String> allocations() {
+        return List.of(transposed() + " = new " + p.keyword() + "[" + in * out + "]");
+    }
+
     @Override
     MethodSpec forward() {
         String x = step.in().name();
         String y = step.out().name();
+        String wt = transposed();
         var code = new Code();
+        if (inference) {
+            code.open("if (!" + name + "Transposed)");
+        }
+        code.loop("j", out).line("int wb = j * " + in)
+                .loop("i", in).line(wt + "[i * " + out + " + j] = " + weight + "[wb + i]").close()
+                .close();
+        if (inference) {
+            code.line(name + "Transposed = true").close();
+        }
         code.loop("n", "batch")
                 .line("int ib = n * " + in)
                 .line("int ob = n * " + out)
-                .loop("j", out)
-                .line("int wb = j * " + in);
-        partialSums(code, "sum", bias + "[j]", in, q -> weight + "[wb + " + q + "] * " + x + "[ib + " + q + "]");
-        code.line(y + "[ob + j] = " + activate(step.activation(), "sum"))
-                .close().close();
-        return method("Forward", "Forward pass: one dot product per unit.").addCode(code.build()).build();
+                .line("System.arraycopy(" + bias + ", 0, " + y + ", ob, " + out + ")")
+                .loop("i", in)
+                .line(p.keyword() + " xi = " + x + "[ib + i]")
+                .open("if (xi != " + p.literal(0) + ")")
+                .line("int tb = i * " + out)
+                .loop("j", out).line(y + "[ob + j] += xi * " + wt + "[tb + j]").close()
+                .close()
+                .close();
+        activateRange(code, step.activation(), y, "ob", out);
+        code.close();
+        return method("Forward", "Forward pass: the bias plus each nonzero input times its row of the transposed weights.")
+                .addCode(code.build()).build();
     }
 
     @Override
@@ -62,6 +101,7 @@ final class DenseEmitter extends LayerEmitter {
                 .loop("j", out)
                 .line(p.keyword() + " d = " + g + "[n * " + out + " + j]")
                 .line(bias + "Grad[j] += d")
+                .open("if (d == " + p.literal(0) + ")").line("continue").close()
                 .line("int wb = j * " + in)
                 .loop("i", in).line(weight + "Grad[wb + i] += d * " + x + "[ib + i]").close()
                 .close().close();
@@ -78,6 +118,7 @@ final class DenseEmitter extends LayerEmitter {
                 .line("int ib = n * " + in)
                 .loop("j", out)
                 .line(p.keyword() + " d = " + g + "[n * " + out + " + j]")
+                .open("if (d == " + p.literal(0) + ")").line("continue").close()
                 .line("int wb = j * " + in)
                 .loop("i", in).line(dx + "[ib + i] += d * " + weight + "[wb + i]").close()
                 .close().close();
