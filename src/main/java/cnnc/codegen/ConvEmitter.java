@@ -67,6 +67,34 @@ final class ConvEmitter extends LayerEmitter {
         return (oh - 1) * pw + ow;
     }
 
+    /** Floats a columns buffer may hold before a layer falls back to wide rows (16 MB). */
+    private static final long COLUMNS_LIMIT = 1L << 22;
+
+    /**
+     * Stride-1 convolutions of at most {@value #MAX_UNROLLED_TAPS} taps use columns: each tap's
+     * shifted copy of each input plane is copied (System.arraycopy) into a row array of its own,
+     * so the multiply-add loops index every array with the same j. C2 in Java 17 vectorizes a
+     * loop only then: a stencil such as out[j] += w * in[j + 29] stays scalar, because the
+     * arrays might be one and the same.
+     */
+    private boolean columns() {
+        return wide() && kh * kw <= MAX_UNROLLED_TAPS && (long) c * kh * kw * wideLength() <= COLUMNS_LIMIT;
+    }
+
+    private int taps2() {
+        return kh * kw;
+    }
+
+    /** Offset of tap t within a (padded) input plane. */
+    private int tapOffset(int t) {
+        return (t / kw) * pw + t % kw;
+    }
+
+    private FieldSpec rows(String field) {
+        return FieldSpec.builder(com.palantir.javapoet.ArrayTypeName.of(p.arrayType()), field,
+                javax.lang.model.element.Modifier.PRIVATE, javax.lang.model.element.Modifier.FINAL).build();
+    }
+
     @Override
     List<FieldSpec> fields() {
         var fields = new ArrayList<FieldSpec>();
@@ -81,6 +109,14 @@ final class ConvEmitter extends LayerEmitter {
         }
         if (!inference && wide()) {
             fields.add(buffer(name + "GradWide"));
+        }
+        if (columns()) {
+            fields.add(rows(name + "Columns"));
+        }
+        if (!inference && gradColumns()) {
+            fields.add(buffer(name + "GradPadded"));
+            fields.add(rows(name + "GradColumns"));
+            fields.add(buffer(name + "InputGradWide"));
         }
         return fields;
     }
@@ -101,6 +137,16 @@ final class ConvEmitter extends LayerEmitter {
         if (!inference && wide()) {
             // only valid columns are ever written, so the waste columns stay zero
             lines.add(name + "GradWide = new " + t + "[" + wideLength() + "]");
+        }
+        int length = wideLength();
+        if (columns()) {
+            lines.add(name + "Columns = new " + t + "[" + c * taps2() + "][" + length + "]");
+        }
+        if (!inference && gradColumns()) {
+            // only the interior is ever written, so the border stays zero
+            lines.add(name + "GradPadded = new " + t + "[" + k * gradPaddedHeight() * gradPaddedWidth() + "]");
+            lines.add(name + "GradColumns = new " + t + "[" + k * taps2() + "][" + gradWideLength() + "]");
+            lines.add(name + "InputGradWide = new " + t + "[" + gradWideLength() + "]");
         }
         return lines;
     }
@@ -174,6 +220,11 @@ final class ConvEmitter extends LayerEmitter {
                             + " + (y + " + conv.padTop() + ") * " + pw + " + " + conv.padLeft() + ", " + iw + ")")
                     .close().close().close();
         }
+        if (columns()) {
+            columnsForward(code, out);
+            return method("Forward", "Forward pass: " + type + " convolution over tap columns, kernel taps unrolled.")
+                    .addCode(code.build()).build();
+        }
         if (wide()) {
             wideForward(code, t, out);
             return method("Forward", "Forward pass: " + type + " convolution over wide rows, kernel taps unrolled.")
@@ -203,6 +254,124 @@ final class ConvEmitter extends LayerEmitter {
         activateRange(code, step.activation(), out, "o", oh * ow);
         code.close().close();
         return method("Forward", "Forward pass: " + type + " convolution, kernel taps unrolled.")
+                .addCode(code.build()).build();
+    }
+
+    /** Copies each tap's shift of each input plane of example n into its own column row. */
+    private void im2col(Code code) {
+        code.comment("each tap's shifted view of each input plane, as a row array of its own");
+        code.loop("ic", c).line("int ib = srcBase + ic * " + (ph * pw)).line("int q = ic * " + taps2());
+        for (int t = 0; t < taps2(); t++) {
+            code.line("System.arraycopy(" + src() + ", " + plus("ib", tapOffset(t)) + ", " + name + "Columns[" + plus("q", t)
+                    + "], 0, " + wideLength() + ")");
+        }
+        code.close();
+    }
+
+    /** Locals c0, c1, ... for the column rows of input channel ic. */
+    private void loadColumns(Code code) {
+        String rowType = p.keyword() + "[]";
+        code.line("int q = ic * " + taps2());
+        for (int t = 0; t < taps2(); t++) {
+            code.line(rowType + " c" + t + " = " + name + "Columns[" + plus("q", t) + "]");
+        }
+    }
+
+    private void columnsForward(Code code, String out) {
+        String wide = name + "Wide";
+        int length = wideLength();
+        code.loop("n", "batch")
+                .line("int srcBase = n * " + srcSize())
+                .line("int outBase = n * " + outSize());
+        im2col(code);
+        code.loop("oc", k)
+                .line("java.util.Arrays.fill(" + wide + ", 0, " + length + ", " + bias + "[oc])")
+                .loop("ic", c);
+        loadColumns(code);
+        code.line("int wb = (oc * " + c + " + ic) * " + taps2());
+        var sum = new StringBuilder();
+        for (int t = 0; t < taps2(); t++) {
+            code.line(p.keyword() + " w" + t + " = " + weight + "[" + plus("wb", t) + "]");
+            sum.append(t == 0 ? "" : " + ").append("w").append(t).append(" * c").append(t).append("[j]");
+        }
+        code.loop("j", length).line(wide + "[j] += " + sum).close();
+        code.close(); // ic
+        code.line("int o = outBase + oc * " + (oh * ow))
+                .loop("oy", oh)
+                .line("System.arraycopy(" + wide + ", oy * " + pw + ", " + out + ", o + oy * " + ow + ", " + ow + ")")
+                .close();
+        activateRange(code, step.activation(), out, "o", oh * ow);
+        code.close().close();
+    }
+
+    /** Width and height of the output gradient padded by the kernel size less one on every side. */
+    private int gradPaddedWidth() {
+        return pw + kw - 1;
+    }
+
+    private int gradPaddedHeight() {
+        return ph + kh - 1;
+    }
+
+    /** Wide length of the input gradient plane computed over the padded gradient's rows. */
+    private int gradWideLength() {
+        return (ph - 1) * gradPaddedWidth() + pw;
+    }
+
+    private boolean gradColumns() {
+        return columns() && (long) k * taps2() * gradWideLength() <= COLUMNS_LIMIT;
+    }
+
+    /**
+     * Input gradient as a forward convolution: the output gradient, zero-padded by the kernel
+     * size less one, correlated with the flipped kernel, over tap columns like the forward pass,
+     * so its loops vectorize too.
+     */
+    private MethodSpec columnsBackwardInput() {
+        var code = new Code();
+        String gp = name + "GradPadded";
+        String gcols = name + "GradColumns";
+        String dwide = name + "InputGradWide";
+        String dsrc = padded ? name + "PaddedGrad" : step.inGrad().name();
+        String rowType = p.keyword() + "[]";
+        int gpw = gradPaddedWidth();
+        int plane = gradPaddedHeight() * gpw;
+        int length = gradWideLength();
+        code.loop("n", "batch")
+                .line("int dBase = " + (padded ? "0" : "n * " + srcSize()))
+                .line("int outBase = n * " + outSize());
+        code.comment("the output gradient inside a zero border of the kernel size less one");
+        code.loop("oc", k).line("int o = outBase + oc * " + (oh * ow)).loop("oy", oh)
+                .line("System.arraycopy(" + step.outGrad().name() + ", o + oy * " + ow + ", " + gp + ", oc * " + plane
+                        + " + (oy + " + (kh - 1) + ") * " + gpw + " + " + (kw - 1) + ", " + ow + ")")
+                .close().close();
+        code.loop("oc", k).line("int gb = oc * " + plane).line("int q = oc * " + taps2());
+        for (int t = 0; t < taps2(); t++) {
+            code.line("System.arraycopy(" + gp + ", " + plus("gb", (t / kw) * gpw + t % kw) + ", " + gcols + "["
+                    + plus("q", t) + "], 0, " + length + ")");
+        }
+        code.close();
+        code.loop("ic", c)
+                .line("java.util.Arrays.fill(" + dwide + ", " + p.literal(0) + ")")
+                .loop("oc", k)
+                .line("int q = oc * " + taps2())
+                .line("int wb = (oc * " + c + " + ic) * " + taps2());
+        var sum = new StringBuilder();
+        for (int t = 0; t < taps2(); t++) {
+            code.line(rowType + " g" + t + " = " + gcols + "[" + plus("q", t) + "]");
+            code.line(p.keyword() + " w" + t + " = " + weight + "[" + plus("wb", taps2() - 1 - t) + "]");
+            sum.append(t == 0 ? "" : " + ").append("w").append(t).append(" * g").append(t).append("[j]");
+        }
+        code.loop("j", length).line(dwide + "[j] += " + sum).close();
+        code.close(); // oc
+        code.line("int ib = dBase + ic * " + (ph * pw))
+                .loop("y", ph)
+                .line("System.arraycopy(" + dwide + ", y * " + gpw + ", " + dsrc + ", ib + y * " + pw + ", " + pw + ")")
+                .close();
+        code.close(); // ic
+        cropPadding(code, dsrc);
+        code.close();
+        return method("BackwardInput", "Computes the gradient of the layer's input: the zero-bordered output gradient correlated with the flipped kernel, over tap columns.")
                 .addCode(code.build()).build();
     }
 
@@ -296,7 +465,8 @@ final class ConvEmitter extends LayerEmitter {
 
     @Override
     List<MethodSpec> helpers() {
-        return List.of(backwardBias(), backwardWeights(), wide() ? wideBackwardInput() : backwardInput());
+        MethodSpec input = gradColumns() ? columnsBackwardInput() : wide() ? wideBackwardInput() : backwardInput();
+        return List.of(backwardBias(), backwardWeights(), input);
     }
 
     private MethodSpec backwardBias() {
