@@ -113,6 +113,9 @@ final class ConvEmitter extends LayerEmitter {
         if (columns()) {
             fields.add(rows(name + "Columns"));
         }
+        if (!inference && weightLanes()) {
+            fields.add(rows(name + "WeightLanes"));
+        }
         if (!inference && gradColumns()) {
             fields.add(buffer(name + "GradPadded"));
             fields.add(rows(name + "GradColumns"));
@@ -141,6 +144,9 @@ final class ConvEmitter extends LayerEmitter {
         int length = wideLength();
         if (columns()) {
             lines.add(name + "Columns = new " + t + "[" + c * taps2() + "][" + length + "]");
+        }
+        if (!inference && weightLanes()) {
+            lines.add(name + "WeightLanes = new " + t + "[" + k * c * taps2() + "][" + length + "]");
         }
         if (!inference && gradColumns()) {
             // only the interior is ever written, so the border stays zero
@@ -302,6 +308,47 @@ final class ConvEmitter extends LayerEmitter {
                 .close();
         activateRange(code, step.activation(), out, "o", oh * ow);
         code.close().close();
+    }
+
+    /** Whether the weight gradient's per-lane sums fit: one row of the wide length per weight. */
+    private boolean weightLanes() {
+        return columns() && (long) k * c * taps2() * wideLength() <= COLUMNS_LIMIT;
+    }
+
+    /**
+     * Weight gradient in per-lane sums: lane j of the row for weight (oc, ic, tap) adds up
+     * gradient times column over the batch, one short vectorized loop per tap (a dot product
+     * would be a scalar chain of adds); the lanes are added up once per batch.
+     */
+    private MethodSpec columnsBackwardWeights() {
+        var code = new Code();
+        String lanes = name + "WeightLanes";
+        String gw = name + "GradWide";
+        String rowType = p.keyword() + "[]";
+        int length = wideLength();
+        code.loop("r", k * c * taps2()).line("java.util.Arrays.fill(" + lanes + "[r], " + p.literal(0) + ")").close();
+        code.loop("n", "batch")
+                .line("int srcBase = n * " + srcSize())
+                .line("int outBase = n * " + outSize());
+        im2col(code);
+        code.loop("oc", k)
+                .line("int o = outBase + oc * " + (oh * ow))
+                .loop("oy", oh)
+                .line("System.arraycopy(" + step.outGrad().name() + ", o + oy * " + ow + ", " + gw + ", oy * " + pw + ", " + ow + ")")
+                .close()
+                .loop("ic", c);
+        loadColumns(code);
+        code.line("int lane = (oc * " + c + " + ic) * " + taps2());
+        for (int t = 0; t < taps2(); t++) {
+            code.line(rowType + " a" + t + " = " + lanes + "[" + plus("lane", t) + "]");
+            code.loop("j", length).line("a" + t + "[j] += " + gw + "[j] * c" + t + "[j]").close();
+        }
+        code.close().close().close();
+        code.loop("r", k * c * taps2()).line(rowType + " row = " + lanes + "[r]");
+        partialSums(code, "sum", p.literal(0), length, q -> "row[" + q + "]");
+        code.line(weight + "Grad[r] += sum").close();
+        return method("BackwardWeights", "Accumulates the weight gradient in per-lane sums over the batch, then adds the lanes up.")
+                .addCode(code.build()).build();
     }
 
     /** Width and height of the output gradient padded by the kernel size less one on every side. */
@@ -466,7 +513,7 @@ final class ConvEmitter extends LayerEmitter {
     @Override
     List<MethodSpec> helpers() {
         MethodSpec input = gradColumns() ? columnsBackwardInput() : wide() ? wideBackwardInput() : backwardInput();
-        return List.of(backwardBias(), backwardWeights(), input);
+        return List.of(backwardBias(), weightLanes() ? columnsBackwardWeights() : backwardWeights(), input);
     }
 
     private MethodSpec backwardBias() {

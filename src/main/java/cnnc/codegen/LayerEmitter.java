@@ -92,7 +92,12 @@ abstract class LayerEmitter {
         String one = p.literal(1);
         switch (act) {
             case RELU:
-                return y + " > " + zero + " ? " + g + " : " + zero;
+                // y = max(z, 0) >= 0, so min(min(y * B, 1) * B, 1) is exactly 1 for any positive y
+                // (subnormals too: B * B exceeds the inverse of the smallest one) and 0 for y = 0:
+                // a mask C2 vectorizes, where the comparison would stay a branch
+                String big = p == Precision.FLOAT ? "0x1p100f" : "0x1p600";
+                String one1 = p.literal(1);
+                return g + " * Math.min(Math.min(" + y + " * " + big + ", " + one1 + ") * " + big + ", " + one1 + ")";
             case SIGMOID:
                 return g + " * " + y + " * (" + one + " - " + y + ")";
             case TANH:

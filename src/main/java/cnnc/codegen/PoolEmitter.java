@@ -94,12 +94,15 @@ final class PoolEmitter extends LayerEmitter {
                 for (int y = 0; y < fh; y++) {
                     for (int x = 0; x < fw; x++) {
                         if (y + x > 0) {
+                            // ternaries, not ifs: C2 turns them into conditional moves, and a
+                            // window's maximum is a coin toss no branch predictor wins
                             String idx = at(y * iw + x);
-                            code.open("if (" + in + "[" + idx + "] > m)").line("m = " + in + "[" + idx + "]");
+                            String v = "v" + (y * fw + x);
+                            code.line(type + " " + v + " = " + in + "[" + idx + "]");
                             if (track) {
-                                code.line("at = " + idx);
+                                code.line("at = " + v + " > m ? " + idx + " : at");
                             }
-                            code.close();
+                            code.line("m = " + v + " > m ? " + v + " : m");
                         }
                     }
                 }
