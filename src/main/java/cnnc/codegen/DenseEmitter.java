@@ -111,7 +111,7 @@ final class DenseEmitter extends LayerEmitter {
         for (int b = 0; b < BLOCK; b++) {
             code.line("System.arraycopy(" + bias + ", 0, s" + b + ", 0, " + out + ")");
         }
-        code.loop("i", in);
+        code.open("if (count == " + BLOCK + ")").loop("i", in);
         blockValues(code, "x", x, in, "i");
         code.open("if (" + allZero("x") + ")").line("continue").close()
                 .line(p.keyword() + "[] row = " + wt + "[i]")
@@ -119,7 +119,17 @@ final class DenseEmitter extends LayerEmitter {
         for (int b = 0; b < BLOCK; b++) {
             code.line("s" + b + "[j] += x" + b + " * row[j]");
         }
-        code.close().close();
+        code.close().close().close();
+        // fewer examples (a single prediction, the end of a batch): one at a time, no wasted lanes
+        code.open("else").loop("b", "count")
+                .line(p.keyword() + "[] sum = " + name + "Sums[b]")
+                .line("int ib = (n + b) * " + in)
+                .loop("i", in)
+                .line(p.keyword() + " xi = " + x + "[ib + i]")
+                .open("if (xi == " + p.literal(0) + ")").line("continue").close()
+                .line(p.keyword() + "[] row = " + wt + "[i]")
+                .loop("j", out).line("sum[j] += xi * row[j]").close()
+                .close().close().close();
         code.loop("b", "count")
                 .line("int ob = (n + b) * " + out)
                 .line("System.arraycopy(" + name + "Sums[b], 0, " + y + ", ob, " + out + ")");
