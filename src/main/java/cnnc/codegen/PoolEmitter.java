@@ -94,25 +94,28 @@ final class PoolEmitter extends LayerEmitter {
                 for (int y = 0; y < fh; y++) {
                     for (int x = 0; x < fw; x++) {
                         if (y + x > 0) {
-                            // ternaries, not ifs: C2 turns them into conditional moves, and a
-                            // window's maximum is a coin toss no branch predictor wins
+                            // No branches: which element of a window is largest is a coin toss no
+                            // branch predictor wins. Math.max is branch-free in C2 (a float
+                            // ternary is not: x86 has no conditional move for floats); the index
+                            // is an int conditional move.
                             String idx = at(y * iw + x);
                             String v = "v" + (y * fw + x);
                             code.line(type + " " + v + " = " + in + "[" + idx + "]");
                             if (track) {
                                 code.line("at = " + v + " > m ? " + idx + " : at");
                             }
-                            code.line("m = " + v + " > m ? " + v + " : m");
+                            code.line("m = Math.max(m, " + v + ")");
                         }
                     }
                 }
             } else {
                 code.loop("y", fh).loop("x", fw).line("int idx = i + y * " + iw + " + x")
-                        .open("if (" + in + "[idx] > m)").line("m = " + in + "[idx]");
+                        .line(type + " v = " + in + "[idx]");
                 if (track) {
-                    code.line("at = idx");
+                    code.line("at = v > m ? idx : at");
                 }
-                code.close().close().close();
+                code.line("m = Math.max(m, v)");
+                code.close().close();
             }
             code.line(out + "[o + oy * " + ow + " + ox] = m");
             if (track) {
