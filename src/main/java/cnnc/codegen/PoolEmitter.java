@@ -2,12 +2,7 @@ package cnnc.codegen;
 
 import cnnc.ast.PoolKind;
 import cnnc.model.Layer;
-import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
-import com.palantir.javapoet.TypeName;
-import com.palantir.javapoet.ArrayTypeName;
-import java.util.List;
-import javax.lang.model.element.Modifier;
 
 /**
  * Max or average pooling with the window's compares or adds unrolled. Max pooling remembers
@@ -47,20 +42,6 @@ final class PoolEmitter extends LayerEmitter {
         return c * oh * ow;
     }
 
-    @Override
-    List<FieldSpec> fields() {
-        if (!max() || inference) {
-            return List.of();
-        }
-        return List.of(FieldSpec.builder(ArrayTypeName.of(TypeName.INT), name + "Argmax", Modifier.PRIVATE,
-                Modifier.FINAL).build());
-    }
-
-    @Override
-    List<String> allocations() {
-        return max() && !inference ? List.of(name + "Argmax = new int[maxBatch * " + outSize() + "]") : List.of();
-    }
-
     /** Opens loops over examples, channels, output rows and columns; defines i (window corner) and o. */
     private void openWindows(Code code) {
         code.loop("n", "batch").loop("ch", c)
@@ -84,43 +65,24 @@ final class PoolEmitter extends LayerEmitter {
         String type = p.keyword();
         openWindows(code);
         if (max()) {
-            // Inference needs the maximum only; the same compares keep it bit for bit (NaN and -0.0 included).
-            boolean track = !inference;
             code.line(type + " m = " + in + "[i]");
-            if (track) {
-                code.line("int at = i");
-            }
             if (unrolled()) {
                 for (int y = 0; y < fh; y++) {
                     for (int x = 0; x < fw; x++) {
                         if (y + x > 0) {
                             // No branches: which element of a window is largest is a coin toss no
                             // branch predictor wins. Math.max is branch-free in C2 (a float
-                            // ternary is not: x86 has no conditional move for floats); the index
-                            // is an int conditional move.
-                            String idx = at(y * iw + x);
-                            String v = "v" + (y * fw + x);
-                            code.line(type + " " + v + " = " + in + "[" + idx + "]");
-                            if (track) {
-                                code.line("at = " + v + " > m ? " + idx + " : at");
-                            }
-                            code.line("m = Math.max(m, " + v + ")");
+                            // ternary is not: x86 has no conditional move for floats).
+                            code.line("m = Math.max(m, " + in + "[" + at(y * iw + x) + "])");
                         }
                     }
                 }
             } else {
-                code.loop("y", fh).loop("x", fw).line("int idx = i + y * " + iw + " + x")
-                        .line(type + " v = " + in + "[idx]");
-                if (track) {
-                    code.line("at = v > m ? idx : at");
-                }
-                code.line("m = Math.max(m, v)");
-                code.close().close();
+                code.loop("y", fh).loop("x", fw)
+                        .line("m = Math.max(m, " + in + "[i + y * " + iw + " + x])")
+                        .close().close();
             }
             code.line(out + "[o + oy * " + ow + " + ox] = m");
-            if (track) {
-                code.line(name + "Argmax[o + oy * " + ow + " + ox] = at");
-            }
         } else {
             String scale = p.literal(1.0 / (fh * fw));
             if (unrolled()) {
@@ -152,9 +114,36 @@ final class PoolEmitter extends LayerEmitter {
         }
         code.line("java.util.Arrays.fill(" + dIn + ", 0, batch * " + inSize() + ", " + p.literal(0) + ")");
         if (max()) {
-            code.loop("k", "batch * " + outSize())
-                    .line(dIn + "[" + name + "Argmax[k]] += " + g + "[k]")
-                    .close();
+            // The gradient goes to the first element equal to the window's maximum (PyTorch's
+            // choice on ties). Math.max returned one of the window's values as it is, so comparing
+            // bits finds it, and int compares give conditional moves where float ones branch.
+            String bits = p == Precision.FLOAT ? "Float.floatToRawIntBits" : "Double.doubleToRawLongBits";
+            String bitsType = p == Precision.FLOAT ? "int" : "long";
+            String out = step.out().name();
+            openWindows(code);
+            code.line("int k = o + oy * " + ow + " + ox")
+                    .line(bitsType + " m = " + bits + "(" + out + "[k])");
+            if (unrolled()) {
+                code.line("int at = " + at((fh - 1) * iw + fw - 1));
+                for (int y = fh - 1; y >= 0; y--) {
+                    for (int x = fw - 1; x >= 0; x--) {
+                        if (y == fh - 1 && x == fw - 1) {
+                            continue;
+                        }
+                        String idx = at(y * iw + x);
+                        code.line("at = " + bits + "(" + step.in().name() + "[" + idx + "]) == m ? " + idx + " : at");
+                    }
+                }
+            } else {
+                code.line("int at = i + " + ((fh - 1) * iw + fw - 1))
+                        .open("for (int y = " + (fh - 1) + "; y >= 0; y--)")
+                        .open("for (int x = " + (fw - 1) + "; x >= 0; x--)")
+                        .line("int idx = i + y * " + iw + " + x")
+                        .line("at = " + bits + "(" + step.in().name() + "[idx]) == m ? idx : at")
+                        .close().close();
+            }
+            code.line(dIn + "[at] += " + g + "[k]");
+            code.close().close().close().close();
         } else {
             String scale = p.literal(1.0 / (fh * fw));
             openWindows(code);
