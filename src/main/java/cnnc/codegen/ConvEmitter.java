@@ -115,6 +115,7 @@ final class ConvEmitter extends LayerEmitter {
         }
         if (!inference && weightLanes()) {
             fields.add(rows(name + "WeightLanes"));
+            fields.add(rows(name + "BiasLanes"));
         }
         if (!inference && gradColumns()) {
             fields.add(buffer(name + "GradPadded"));
@@ -147,6 +148,7 @@ final class ConvEmitter extends LayerEmitter {
         }
         if (!inference && weightLanes()) {
             lines.add(name + "WeightLanes = new " + t + "[" + k * c * taps2() + "][" + length + "]");
+            lines.add(name + "BiasLanes = new " + t + "[" + k + "][" + length + "]");
         }
         if (!inference && gradColumns()) {
             // only the interior is ever written, so the border stays zero
@@ -322,11 +324,13 @@ final class ConvEmitter extends LayerEmitter {
      */
     private MethodSpec columnsBackwardWeights() {
         var code = new Code();
+        String rowType = p.keyword() + "[]";
         String lanes = name + "WeightLanes";
         String gw = name + "GradWide";
-        String rowType = p.keyword() + "[]";
         int length = wideLength();
+        String biasLanes = name + "BiasLanes";
         code.loop("r", k * c * taps2()).line("java.util.Arrays.fill(" + lanes + "[r], " + p.literal(0) + ")").close();
+        code.loop("r", k).line("java.util.Arrays.fill(" + biasLanes + "[r], " + p.literal(0) + ")").close();
         code.loop("n", "batch")
                 .line("int srcBase = n * " + srcSize())
                 .line("int outBase = n * " + outSize());
@@ -336,6 +340,8 @@ final class ConvEmitter extends LayerEmitter {
                 .loop("oy", oh)
                 .line("System.arraycopy(" + step.outGrad().name() + ", o + oy * " + ow + ", " + gw + ", oy * " + pw + ", " + ow + ")")
                 .close()
+                .line(rowType + " bl = " + biasLanes + "[oc]")
+                .loop("j", length).line("bl[j] += " + gw + "[j]").close()
                 .loop("ic", c);
         loadColumns(code);
         code.line("int lane = (oc * " + c + " + ic) * " + taps2());
@@ -347,6 +353,9 @@ final class ConvEmitter extends LayerEmitter {
         code.loop("r", k * c * taps2()).line(rowType + " row = " + lanes + "[r]");
         partialSums(code, "sum", p.literal(0), length, q -> "row[" + q + "]");
         code.line(weight + "Grad[r] += sum").close();
+        code.loop("r", k).line(rowType + " row = " + biasLanes + "[r]");
+        partialSums(code, "sum", p.literal(0), length, q -> "row[" + q + "]");
+        code.line(bias + "Grad[r] += sum").close();
         return method("BackwardWeights", "Accumulates the weight gradient in per-lane sums over the batch, then adds the lanes up.")
                 .addCode(code.build()).build();
     }
@@ -520,6 +529,10 @@ final class ConvEmitter extends LayerEmitter {
         var code = new Code();
         String g = step.outGrad().name();
         deriveRange(code, step.activation(), g, step.out().name(), "batch * " + outSize());
+        if (weightLanes()) {
+            return method("BackwardBias", "Applies the activation's derivative to the output gradient (the bias gradient is summed with the weights').")
+                    .addCode(code.build()).build();
+        }
         code.loop("n", "batch").loop("oc", k)
                 .line("int o = n * " + outSize() + " + oc * " + (oh * ow));
         partialSums(code, "sum", p.literal(0), oh * ow, q -> g + "[o + " + q + "]");
