@@ -116,7 +116,7 @@ final class PoolEmitter extends LayerEmitter {
         if (max()) {
             // The gradient goes to the first element equal to the window's maximum (PyTorch's
             // choice on ties). Math.max returned one of the window's values as it is, so comparing
-            // bits finds it, and int compares give conditional moves where float ones branch.
+            // bits finds it; integer compares, unlike float ones, need no branch.
             String bits = p == Precision.FLOAT ? "Float.floatToRawIntBits" : "Double.doubleToRawLongBits";
             String bitsType = p == Precision.FLOAT ? "int" : "long";
             String out = step.out().name();
@@ -124,14 +124,23 @@ final class PoolEmitter extends LayerEmitter {
             code.line("int k = o + oy * " + ow + " + ox")
                     .line(bitsType + " m = " + bits + "(" + out + "[k])");
             if (unrolled()) {
-                code.line("int at = " + at((fh - 1) * iw + fw - 1));
-                for (int y = fh - 1; y >= 0; y--) {
-                    for (int x = fw - 1; x >= 0; x--) {
-                        if (y == fh - 1 && x == fw - 1) {
-                            continue;
-                        }
+                // e: 1 where an element's bits equal the maximum's, from integer arithmetic
+                // alone; s: 1 for the first of them only, so each window passes its gradient on
+                // exactly once, with no branch and no conditional move
+                String d = "d";
+                code.line(p.keyword() + " " + d + " = " + g + "[k]")
+                        .line("int found = 0");
+                for (int y = 0; y < fh; y++) {
+                    for (int x = 0; x < fw; x++) {
+                        int tap = y * fw + x;
                         String idx = at(y * iw + x);
-                        code.line("at = " + bits + "(" + step.in().name() + "[" + idx + "]) == m ? " + idx + " : at");
+                        code.line(bitsType + " x" + tap + " = " + bits + "(" + step.in().name() + "[" + idx + "]) ^ m")
+                                .line("int e" + tap + " = " + (p == Precision.FLOAT
+                                        ? "((x" + tap + " | -x" + tap + ") >>> 31) ^ 1"
+                                        : "(int) (((x" + tap + " | -x" + tap + ") >>> 63) ^ 1)"))
+                                .line("int s" + tap + " = e" + tap + " & (found ^ 1)")
+                                .line("found |= e" + tap)
+                                .line(dIn + "[" + idx + "] += " + masked(d, "s" + tap));
                     }
                 }
             } else {
@@ -140,9 +149,9 @@ final class PoolEmitter extends LayerEmitter {
                         .open("for (int x = " + (fw - 1) + "; x >= 0; x--)")
                         .line("int idx = i + y * " + iw + " + x")
                         .line("at = " + bits + "(" + step.in().name() + "[idx]) == m ? idx : at")
-                        .close().close();
+                        .close().close()
+                        .line(dIn + "[at] += " + g + "[k]");
             }
-            code.line(dIn + "[at] += " + g + "[k]");
             code.close().close().close().close();
         } else {
             String scale = p.literal(1.0 / (fh * fw));
@@ -161,5 +170,13 @@ final class PoolEmitter extends LayerEmitter {
         }
         return method("Backward", "Backward pass: routes each output gradient to the inputs of its window.")
                 .addCode(code.build()).build();
+    }
+
+    /** {@code value} where {@code flag} is 1, +0.0 where it is 0: by masking bits, so an infinite value cannot turn into NaN. */
+    private String masked(String value, String flag) {
+        if (p == Precision.FLOAT) {
+            return "Float.intBitsToFloat(Float.floatToRawIntBits(" + value + ") & -" + flag + ")";
+        }
+        return "Double.longBitsToDouble(Double.doubleToRawLongBits(" + value + ") & -(long) " + flag + ")";
     }
 }
