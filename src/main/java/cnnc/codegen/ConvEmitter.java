@@ -116,6 +116,8 @@ final class ConvEmitter extends LayerEmitter {
         if (!inference && weightLanes()) {
             fields.add(rows(name + "WeightLanes"));
             fields.add(rows(name + "BiasLanes"));
+            fields.add(rows(name + "Columns2"));
+            fields.add(buffer(name + "GradWide2"));
         }
         if (!inference && gradColumns()) {
             fields.add(buffer(name + "GradPadded"));
@@ -149,6 +151,9 @@ final class ConvEmitter extends LayerEmitter {
         if (!inference && weightLanes()) {
             lines.add(name + "WeightLanes = new " + t + "[" + k * c * taps2() + "][" + length + "]");
             lines.add(name + "BiasLanes = new " + t + "[" + k + "][" + length + "]");
+            lines.add(name + "Columns2 = new " + t + "[" + c * taps2() + "][" + length + "]");
+            // like GradWide, only valid columns are ever written
+            lines.add(name + "GradWide2 = new " + t + "[" + length + "]");
         }
         if (!inference && gradColumns()) {
             // only the interior is ever written, so the border stays zero
@@ -267,10 +272,14 @@ final class ConvEmitter extends LayerEmitter {
 
     /** Copies each tap's shift of each input plane of example n into its own column row. */
     private void im2col(Code code) {
+        im2col(code, name + "Columns", "srcBase");
+    }
+
+    private void im2col(Code code, String columns, String base) {
         code.comment("each tap's shifted view of each input plane, as a row array of its own");
-        code.loop("ic", c).line("int ib = srcBase + ic * " + (ph * pw)).line("int q = ic * " + taps2());
+        code.loop("ic", c).line("int ib = " + base + " + ic * " + (ph * pw)).line("int q = ic * " + taps2());
         for (int t = 0; t < taps2(); t++) {
-            code.line("System.arraycopy(" + src() + ", " + plus("ib", tapOffset(t)) + ", " + name + "Columns[" + plus("q", t)
+            code.line("System.arraycopy(" + src() + ", " + plus("ib", tapOffset(t)) + ", " + columns + "[" + plus("q", t)
                     + "], 0, " + wideLength() + ")");
         }
         code.close();
@@ -327,27 +336,47 @@ final class ConvEmitter extends LayerEmitter {
         String rowType = p.keyword() + "[]";
         String lanes = name + "WeightLanes";
         String gw = name + "GradWide";
+        String gw2 = name + "GradWide2";
+        String columns2 = name + "Columns2";
+        String g = step.outGrad().name();
         int length = wideLength();
         String biasLanes = name + "BiasLanes";
         code.loop("r", k * c * taps2()).line("java.util.Arrays.fill(" + lanes + "[r], " + p.literal(0) + ")").close();
         code.loop("r", k).line("java.util.Arrays.fill(" + biasLanes + "[r], " + p.literal(0) + ")").close();
-        code.loop("n", "batch")
+        code.comment("two examples at a time: each lane row is read and written once per pair");
+        code.open("for (int n = 0; n < batch; n += 2)")
+                .line("boolean pair = n + 1 < batch")
                 .line("int srcBase = n * " + srcSize())
                 .line("int outBase = n * " + outSize());
         im2col(code);
+        code.open("if (pair)").line("int srcBase2 = srcBase + " + srcSize());
+        im2col(code, columns2, "srcBase2");
+        code.close().open("else")
+                .comment("no second example: zeros, so stale values (even NaN) cannot leak in")
+                .loop("r", c * taps2()).line("java.util.Arrays.fill(" + columns2 + "[r], " + p.literal(0) + ")").close()
+                .line("java.util.Arrays.fill(" + gw2 + ", " + p.literal(0) + ")")
+                .close();
         code.loop("oc", k)
                 .line("int o = outBase + oc * " + (oh * ow))
                 .loop("oy", oh)
-                .line("System.arraycopy(" + step.outGrad().name() + ", o + oy * " + ow + ", " + gw + ", oy * " + pw + ", " + ow + ")")
+                .line("System.arraycopy(" + g + ", o + oy * " + ow + ", " + gw + ", oy * " + pw + ", " + ow + ")")
+                .close()
+                .open("if (pair)")
+                .loop("oy", oh)
+                .line("System.arraycopy(" + g + ", o + " + outSize() + " + oy * " + ow + ", " + gw2 + ", oy * " + pw + ", " + ow + ")")
+                .close()
                 .close()
                 .line(rowType + " bl = " + biasLanes + "[oc]")
-                .loop("j", length).line("bl[j] += " + gw + "[j]").close()
+                .loop("j", length).line("bl[j] += " + gw + "[j] + " + gw2 + "[j]").close()
                 .loop("ic", c);
         loadColumns(code);
+        for (int t = 0; t < taps2(); t++) {
+            code.line(rowType + " e" + t + " = " + columns2 + "[" + plus("q", t) + "]");
+        }
         code.line("int lane = (oc * " + c + " + ic) * " + taps2());
         for (int t = 0; t < taps2(); t++) {
             code.line(rowType + " a" + t + " = " + lanes + "[" + plus("lane", t) + "]");
-            code.loop("j", length).line("a" + t + "[j] += " + gw + "[j] * c" + t + "[j]").close();
+            code.loop("j", length).line("a" + t + "[j] += " + gw + "[j] * c" + t + "[j] + " + gw2 + "[j] * e" + t + "[j]").close();
         }
         code.close().close().close();
         code.loop("r", k * c * taps2()).line(rowType + " row = " + lanes + "[r]");
@@ -356,7 +385,7 @@ final class ConvEmitter extends LayerEmitter {
         code.loop("r", k).line(rowType + " row = " + biasLanes + "[r]");
         partialSums(code, "sum", p.literal(0), length, q -> "row[" + q + "]");
         code.line(bias + "Grad[r] += sum").close();
-        return method("BackwardWeights", "Accumulates the weight gradient in per-lane sums over the batch, then adds the lanes up.")
+        return method("BackwardWeights", "Accumulates the weight gradient in per-lane sums over the batch, two examples at a time, then adds the lanes up.")
                 .addCode(code.build()).build();
     }
 
