@@ -90,10 +90,6 @@ final class ConvEmitter extends LayerEmitter {
         return (t / kw) * pw + t % kw;
     }
 
-    private FieldSpec rows(String field) {
-        return FieldSpec.builder(com.palantir.javapoet.ArrayTypeName.of(p.arrayType()), field,
-                javax.lang.model.element.Modifier.PRIVATE, javax.lang.model.element.Modifier.FINAL).build();
-    }
 
     @Override
     List<FieldSpec> fields() {
@@ -294,6 +290,25 @@ final class ConvEmitter extends LayerEmitter {
         }
     }
 
+    /**
+     * {@code target[j] += w0 * r0[j] + w1 * r1[j] + ...}: the column rows of block {@code blockVar}
+     * (input channel or output channel) times the weights of (oc, ic), flipped for the input
+     * gradient. Every array is indexed by j alone, so the loop vectorizes.
+     */
+    private void multiplyAddColumns(Code code, String target, String rowsField, String blockVar, boolean flipped,
+            int length) {
+        String rowType = p.keyword() + "[]";
+        code.line("int q = " + blockVar + " * " + taps2())
+                .line("int wb = (oc * " + c + " + ic) * " + taps2());
+        var sum = new StringBuilder();
+        for (int t = 0; t < taps2(); t++) {
+            code.line(rowType + " r" + t + " = " + rowsField + "[" + plus("q", t) + "]");
+            code.line(p.keyword() + " w" + t + " = " + weight + "[" + plus("wb", flipped ? taps2() - 1 - t : t) + "]");
+            sum.append(t == 0 ? "" : " + ").append("w").append(t).append(" * r").append(t).append("[j]");
+        }
+        code.loop("j", length).line(target + "[j] += " + sum).close();
+    }
+
     private void columnsForward(Code code, String out) {
         String wide = name + "Wide";
         int length = wideLength();
@@ -304,14 +319,7 @@ final class ConvEmitter extends LayerEmitter {
         code.loop("oc", k)
                 .line("java.util.Arrays.fill(" + wide + ", 0, " + length + ", " + bias + "[oc])")
                 .loop("ic", c);
-        loadColumns(code);
-        code.line("int wb = (oc * " + c + " + ic) * " + taps2());
-        var sum = new StringBuilder();
-        for (int t = 0; t < taps2(); t++) {
-            code.line(p.keyword() + " w" + t + " = " + weight + "[" + plus("wb", t) + "]");
-            sum.append(t == 0 ? "" : " + ").append("w").append(t).append(" * c").append(t).append("[j]");
-        }
-        code.loop("j", length).line(wide + "[j] += " + sum).close();
+        multiplyAddColumns(code, wide, name + "Columns", "ic", false, length);
         code.close(); // ic
         code.line("int o = outBase + oc * " + (oh * ow))
                 .loop("oy", oh)
@@ -418,7 +426,6 @@ final class ConvEmitter extends LayerEmitter {
         String gcols = name + "GradColumns";
         String dwide = name + "InputGradWide";
         String dsrc = padded ? name + "PaddedGrad" : step.inGrad().name();
-        String rowType = p.keyword() + "[]";
         int gpw = gradPaddedWidth();
         int plane = gradPaddedHeight() * gpw;
         int length = gradWideLength();
@@ -438,16 +445,8 @@ final class ConvEmitter extends LayerEmitter {
         code.close();
         code.loop("ic", c)
                 .line("java.util.Arrays.fill(" + dwide + ", " + p.literal(0) + ")")
-                .loop("oc", k)
-                .line("int q = oc * " + taps2())
-                .line("int wb = (oc * " + c + " + ic) * " + taps2());
-        var sum = new StringBuilder();
-        for (int t = 0; t < taps2(); t++) {
-            code.line(rowType + " g" + t + " = " + gcols + "[" + plus("q", t) + "]");
-            code.line(p.keyword() + " w" + t + " = " + weight + "[" + plus("wb", taps2() - 1 - t) + "]");
-            sum.append(t == 0 ? "" : " + ").append("w").append(t).append(" * g").append(t).append("[j]");
-        }
-        code.loop("j", length).line(dwide + "[j] += " + sum).close();
+                .loop("oc", k);
+        multiplyAddColumns(code, dwide, gcols, "oc", true, length);
         code.close(); // oc
         code.line("int ib = dBase + ic * " + (ph * pw))
                 .loop("y", ph)

@@ -32,9 +32,6 @@ final class DenseEmitter extends LayerEmitter {
         bias = name + "Bias";
     }
 
-    private FieldSpec rows(String field) {
-        return FieldSpec.builder(ArrayTypeName.of(p.arrayType()), field, Modifier.PRIVATE, Modifier.FINAL).build();
-    }
 
     @Override
     List<FieldSpec> fields() {

@@ -68,6 +68,12 @@ abstract class LayerEmitter {
         return FieldSpec.builder(p.arrayType(), field, Modifier.PRIVATE, Modifier.FINAL).build();
     }
 
+    /** A float[][] field: rows that are arrays of their own, so loops over them index alike. */
+    FieldSpec rows(String field) {
+        return FieldSpec.builder(com.palantir.javapoet.ArrayTypeName.of(p.arrayType()), field, Modifier.PRIVATE,
+                Modifier.FINAL).build();
+    }
+
     /** The activation applied to {@code v}. */
     String activate(Activation act, String v) {
         String zero = p.literal(0);
