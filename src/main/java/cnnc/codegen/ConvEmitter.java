@@ -7,12 +7,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A convolution. Per example, output channel and input channel, the kernel's taps are unrolled
- * with their offsets baked in and the weights held in locals, while the loops over output rows
- * and columns stay loops: C2 unrolls and vectorizes the innermost one (DESIGN 4: unrolling the
- * input channels too makes the body too large to vectorize). Kernels of more than
- * {@value #MAX_UNROLLED_TAPS} taps unroll one row and loop over the rows. Padding copies the
- * input into a zero-bordered buffer once per forward pass, so the hot loops need no bounds tests.
+ * A convolution, in one of three shapes of code, fastest first:
+ *
+ * <ul>
+ *   <li>Tap columns (stride 1, at most {@value #MAX_UNROLLED_TAPS} taps, buffers within
+ *       {@code COLUMNS_LIMIT}): each tap's shifted view of each input plane is copied into a row
+ *       array of its own, so the unrolled multiply-adds index every array alike and C2
+ *       vectorizes them. The input gradient is the same kind of loop over the zero-bordered output
+ *       gradient with the flipped kernel; the weight and bias gradients sum in per-lane rows.
+ *   <li>Wide rows (stride 1 otherwise): one long loop per plane over the input's width.
+ *   <li>Rows and columns (any stride): loops over output rows and columns with the taps
+ *       unrolled and their offsets baked in; kernels of more than {@value #MAX_UNROLLED_TAPS}
+ *       taps unroll one kernel row and loop over the rows.
+ * </ul>
+ *
+ * <p>Padding copies the input into a zero-bordered buffer once per forward pass, so no loop
+ * needs a bounds test.
  */
 final class ConvEmitter extends LayerEmitter {
     private final Layer.Conv conv;
