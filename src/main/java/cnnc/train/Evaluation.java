@@ -39,8 +39,7 @@ public record Evaluation(double loss, double accuracy, int[][] confusion) {
             loss += r.lossSum();
             correct += r.correct();
             for (int i = 0; i < count; i++) {
-                int truth = targets.binary() ? (labels[i] == targets.positiveClass() ? 1 : 0) : labels[i];
-                confusion[truth][predicted[i]]++;
+                confusion[targets.truth(labels[i])][predicted[i]]++;
             }
         }
         int n = Math.max(1, data.count());

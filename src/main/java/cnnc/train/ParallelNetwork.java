@@ -87,10 +87,12 @@ final class ParallelNetwork implements AutoCloseable {
             inst.forward(x, from * inputs, count, false);
             double loss = inst.loss(t, from * outputs, count);
             float[] o = (float[]) inst.output();
+            int correct = 0;
             for (int i = 0; i < count; i++) {
                 predicted[from + i] = targets.predict(o, i * outputs);
+                correct += predicted[from + i] == targets.truth(labels[from + i]) ? 1 : 0;
             }
-            return new BatchResult(loss, countCorrect(inst, labels, from, count));
+            return new BatchResult(loss, correct);
         });
     }
 

@@ -32,7 +32,12 @@ public record Targets(int outputs, boolean binary, int positiveClass) {
 
     /** Whether the output at {@code offset} picks the right answer for {@code label}. */
     public boolean correct(float[] output, int offset, int label) {
-        return predict(output, offset) == (binary ? (label == positiveClass ? 1 : 0) : label);
+        return predict(output, offset) == truth(label);
+    }
+
+    /** The class a correct prediction names: the label, or for a binary network 1 for the positive class. */
+    public int truth(int label) {
+        return binary ? (label == positiveClass ? 1 : 0) : label;
     }
 
     /** The predicted class (for a binary network: 1 for the positive class, else 0). */
