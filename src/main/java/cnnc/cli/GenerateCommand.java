@@ -1,5 +1,6 @@
 package cnnc.cli;
 
+import cnnc.codegen.Backend;
 import cnnc.codegen.GeneratedSource;
 import cnnc.codegen.JavaGenerator;
 import cnnc.codegen.Precision;
@@ -32,14 +33,19 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--class", paramLabel = "C", description = "class name (default: from the file name, e.g. LabNetwork)")
     String className;
 
+    @Option(names = "--backend", paramLabel = "NAME", description = "scalar (default) or vector (the Vector API; "
+            + "compiling and running the class then need --add-modules jdk.incubator.vector)")
+    String backend;
+
     @Override
     public Integer call() {
         Names.checkPackage(packageName);
         if (className != null) {
             Names.checkIdentifier(className, "--class");
         }
+        Backend chosen = Sources.backend(backend);
         var network = Sources.network(file, spec.commandLine().getErr());
-        GeneratedSource source = JavaGenerator.generate(network, packageName, className, Precision.FLOAT);
+        GeneratedSource source = JavaGenerator.generate(network, packageName, className, Precision.FLOAT, chosen);
         Path target = directory.resolve(source.relativePath());
         try {
             AtomicFiles.write(target, source.code().getBytes(StandardCharsets.UTF_8));

@@ -1,10 +1,13 @@
 package cnnc.cli;
 
 import cnnc.Frontend;
+import cnnc.codegen.Backend;
+import cnnc.codegen.Precision;
 import cnnc.compile.CodeSizeException;
 import cnnc.compile.CompiledNetwork;
 import cnnc.compile.CompilerUnavailableException;
 import cnnc.compile.NetworkCompiler;
+import cnnc.compile.VectorModuleMissingException;
 import cnnc.io.ModelFileException;
 import cnnc.io.SafeTensors;
 import cnnc.io.SafeTensorsFile;
@@ -60,7 +63,21 @@ final class Sources {
 
     /** Generates, compiles and loads the network; size problems are diagnostics (exit 1). */
     static CompiledNetwork compiled(Network network, PrintWriter err) {
-        return compiling(network, err, () -> NetworkCompiler.compile(network));
+        return compiled(network, Backend.SCALAR, err);
+    }
+
+    /** The --backend option's value; null means the default. */
+    static Backend backend(String name) {
+        if (name == null || name.equals("scalar")) {
+            return Backend.SCALAR;
+        } else if (name.equals("vector")) {
+            return Backend.VECTOR;
+        }
+        throw new CliError(ExitCodes.USAGE_OR_IO, "--backend must be scalar or vector, not " + name);
+    }
+
+    static CompiledNetwork compiled(Network network, Backend backend, PrintWriter err) {
+        return compiling(network, err, () -> NetworkCompiler.compile(network, Precision.FLOAT, backend));
     }
 
     /**
@@ -74,7 +91,7 @@ final class Sources {
             err.print(DiagnosticPrinter.renderAll(network.source(), e.diagnostics(), false));
             err.flush();
             throw new CliError(ExitCodes.INPUT_ERROR, null);
-        } catch (CompilerUnavailableException e) {
+        } catch (CompilerUnavailableException | VectorModuleMissingException e) {
             throw new CliError(ExitCodes.USAGE_OR_IO, e.getMessage());
         }
     }

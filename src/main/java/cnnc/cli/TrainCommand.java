@@ -1,5 +1,6 @@
 package cnnc.cli;
 
+import cnnc.codegen.Backend;
 import cnnc.compile.CompiledNetwork;
 import cnnc.data.DataException;
 import cnnc.data.Mnist;
@@ -63,6 +64,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", description = "train on the first N training images only (quick trials)")
     Integer limit;
 
+    @Option(names = "--backend", paramLabel = "NAME", description = "scalar (default: plain Java) or vector "
+            + "(convolutions on the incubating Vector API; faster, needs --add-modules jdk.incubator.vector, which ./cnnc adds)")
+    String backend;
+
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
@@ -74,6 +79,7 @@ final class TrainCommand implements Callable<Integer> {
         if (lr != null && !(lr > 0 && Double.isFinite(lr))) {
             throw new CliError(ExitCodes.USAGE_OR_IO, "--lr must be a positive number, not " + lr);
         }
+        Backend chosen = Sources.backend(backend);
         Network network = Sources.network(file, err);
         TrainingConfig config = TrainingConfig.resolve(network.training(), optional(epochs), optional(batch),
                 seed == null ? OptionalLong.empty() : OptionalLong.of(seed), optional(threads),
@@ -86,7 +92,7 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliError(ExitCodes.INPUT_ERROR, file + ": " + e.getMessage());
         }
-        CompiledNetwork compiled = Sources.compiled(network, err);
+        CompiledNetwork compiled = Sources.compiled(network, chosen, err);
         float[][] params = (float[][]) compiled.newParameters();
         GlorotUniform.initialize(compiled.parameters(), params, config.seed());
         if (initFrom != null) {

@@ -24,12 +24,13 @@ import java.util.List;
  * <p>Padding copies the input into a zero-bordered buffer once per forward pass, so no loop
  * needs a bounds test.
  */
-final class ConvEmitter extends LayerEmitter {
-    private final Layer.Conv conv;
-    private final int ih, iw, c, oh, ow, k, kh, kw, s;
-    private final int ph, pw;
-    private final boolean padded;
-    private final String weight, bias;
+class ConvEmitter extends LayerEmitter {
+    final Layer.Conv conv;
+    final int ih, iw, c, oh, ow, k, kh, kw, s;
+    /** The input's height and width with its padding. */
+    final int ph, pw;
+    final boolean padded;
+    final String weight, bias;
 
     ConvEmitter(NetworkPlan.Step step, Precision p, boolean inference) {
         super(step, p, inference);

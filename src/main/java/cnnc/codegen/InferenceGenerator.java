@@ -65,7 +65,7 @@ public final class InferenceGenerator {
         this.parameters = Parameter.of(network);
         this.className = className;
         for (NetworkPlan.Step step : plan.steps()) {
-            emitters.add(LayerEmitter.of(step, p, true, 0));
+            emitters.add(LayerEmitter.of(step, p, true, 0, Backend.SCALAR));
         }
     }
 

@@ -33,21 +33,32 @@ public final class JavaGenerator {
     private final List<Parameter> parameters;
     private final List<LayerEmitter> emitters = new ArrayList<>();
 
-    private JavaGenerator(Network network, Precision precision) {
+    private JavaGenerator(Network network, Precision precision, Backend backend) {
         this.network = network;
         this.plan = NetworkPlan.of(network);
         this.p = precision;
         this.parameters = Parameter.of(network);
         int salt = 0;
         for (NetworkPlan.Step step : plan.steps()) {
-            emitters.add(LayerEmitter.of(step, p, false, ++salt));
+            emitters.add(LayerEmitter.of(step, p, false, ++salt, backend));
         }
     }
 
     /** Generates the class; {@code className} null means one derived from the file name. */
     public static GeneratedSource generate(Network network, String packageName, String className, Precision precision) {
+        return generate(network, packageName, className, precision, Backend.SCALAR);
+    }
+
+    public static GeneratedSource generate(Network network, String packageName, String className, Precision precision,
+            Backend backend) {
         String name = className != null ? className : defaultClassName(network.source().name());
-        return new JavaGenerator(network, precision).write(packageName, name);
+        return new JavaGenerator(network, precision, backend).write(packageName, name);
+    }
+
+    /** Whether the generated code uses the Vector API (and needs its module to compile and run). */
+    public static boolean usesVectors(Network network, Backend backend) {
+        return backend == Backend.VECTOR
+                && network.layers().stream().anyMatch(l -> l instanceof Layer.Conv conv && VectorConvEmitter.supports(conv));
     }
 
     public static GeneratedSource generate(Network network) {
@@ -96,6 +107,9 @@ public final class JavaGenerator {
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
                 .addJavadoc(classJavadoc());
         addConstants(type);
+        if (emitters.stream().anyMatch(e -> e instanceof VectorConvEmitter)) {
+            addSpecies(type);
+        }
         addFields(type);
         type.addMethod(constructor());
         type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
@@ -181,6 +195,16 @@ public final class JavaGenerator {
         type.addField(FieldSpec.builder(ArrayTypeName.of(ArrayTypeName.of(TypeName.INT)), "PARAMETER_SHAPES",
                         Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                 .initializer("{$L}", shapes).build());
+    }
+
+    /** The Vector API's preferred shape on this CPU, shared by every vectorized layer. */
+    private void addSpecies(TypeSpec.Builder type) {
+        String box = p == Precision.FLOAT ? "Float" : "Double";
+        ClassName vector = ClassName.get(Backend.VECTOR_MODULE, VectorConvEmitter.vectorClass(p));
+        TypeName species = com.palantir.javapoet.ParameterizedTypeName.get(
+                ClassName.get(Backend.VECTOR_MODULE, "VectorSpecies"), ClassName.get("java.lang", box));
+        type.addField(FieldSpec.builder(species, "SPECIES", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                .initializer("$T.SPECIES_PREFERRED", vector).build());
     }
 
     private static FieldSpec constant(String name, int value, String doc) {

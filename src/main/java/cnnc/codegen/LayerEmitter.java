@@ -145,10 +145,12 @@ abstract class LayerEmitter {
      * The emitter for a step. In inference mode there are no dropout steps (the plan leaves them
      * out) and no training members; {@code salt} tells dropout layers apart.
      */
-    static LayerEmitter of(NetworkPlan.Step step, Precision p, boolean inference, int salt) {
+    static LayerEmitter of(NetworkPlan.Step step, Precision p, boolean inference, int salt, Backend backend) {
         cnnc.model.Layer layer = step.layer();
-        if (layer instanceof cnnc.model.Layer.Conv) {
-            return new ConvEmitter(step, p, inference);
+        if (layer instanceof cnnc.model.Layer.Conv conv) {
+            return backend == Backend.VECTOR && VectorConvEmitter.supports(conv)
+                    ? new VectorConvEmitter(step, p, inference)
+                    : new ConvEmitter(step, p, inference);
         } else if (layer instanceof cnnc.model.Layer.Pool) {
             return new PoolEmitter(step, p, inference);
         } else if (layer instanceof cnnc.model.Layer.Dense) {

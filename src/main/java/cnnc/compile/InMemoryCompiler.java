@@ -1,5 +1,6 @@
 package cnnc.compile;
 
+import cnnc.codegen.Backend;
 import cnnc.codegen.GeneratedSource;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -28,10 +29,24 @@ import javax.tools.ToolProvider;
 public final class InMemoryCompiler {
     public static final List<String> OPTIONS = List.of("--release", "17", "-proc:none", "-Xlint:all", "-Werror", "-g");
 
+    /**
+     * For code that uses the Vector API. javac always warns that the module is incubating and has
+     * no switch to silence it, so -Werror goes and {@link #compile} rejects any other warning.
+     */
+    static final List<String> VECTOR_OPTIONS = List.of("--release", "17", "-proc:none", "-Xlint:all", "-g",
+            "--add-modules", Backend.VECTOR_MODULE);
+
+    private static final String INCUBATING_WARNING = "compiler.warn.incubating.modules";
+
     private InMemoryCompiler() {}
 
     /** Class files by binary name ({@code cnnc.generated.LabNetwork}). */
     public static Map<String, byte[]> compile(List<GeneratedSource> sources) {
+        return compile(sources, false);
+    }
+
+    /** As {@link #compile(List)}; {@code vectors} adds the Vector API's incubator module. */
+    public static Map<String, byte[]> compile(List<GeneratedSource> sources, boolean vectors) {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         if (javac == null) {
             throw new CompilerUnavailableException();
@@ -57,8 +72,10 @@ public final class InMemoryCompiler {
                 };
             }
         };
-        boolean ok = javac.getTask(null, manager, diagnostics, OPTIONS, null, units).call();
-        if (!ok) {
+        boolean ok = javac.getTask(null, manager, diagnostics, vectors ? VECTOR_OPTIONS : OPTIONS, null, units).call();
+        boolean warned = diagnostics.getDiagnostics().stream()
+                .anyMatch(d -> d.getKind() != Diagnostic.Kind.NOTE && !INCUBATING_WARNING.equals(d.getCode()));
+        if (!ok || warned) {
             var message = new StringBuilder("javac rejected the generated code (a bug in cnnc):");
             for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
                 message.append("\n  ").append(d.getSource() == null ? "" : d.getSource().getName() + ":")

@@ -1,5 +1,6 @@
 package cnnc.compile;
 
+import cnnc.codegen.Backend;
 import cnnc.codegen.GeneratedSource;
 import cnnc.codegen.JavaGenerator;
 import cnnc.codegen.Precision;
@@ -13,8 +14,20 @@ public final class NetworkCompiler {
     private NetworkCompiler() {}
 
     public static CompiledNetwork compile(Network network, Precision precision) {
-        GeneratedSource source = JavaGenerator.generate(network, JavaGenerator.DEFAULT_PACKAGE, null, precision);
-        Map<String, byte[]> classes = InMemoryCompiler.compile(List.of(source));
+        return compile(network, precision, Backend.SCALAR);
+    }
+
+    /**
+     * With {@link Backend#VECTOR} the class uses the Vector API where it can; this JVM must then
+     * have been started with its module ({@link Backend#vectorAvailable()}).
+     */
+    public static CompiledNetwork compile(Network network, Precision precision, Backend backend) {
+        boolean vectors = JavaGenerator.usesVectors(network, backend);
+        if (vectors && !Backend.vectorAvailable()) {
+            throw new VectorModuleMissingException();
+        }
+        GeneratedSource source = JavaGenerator.generate(network, JavaGenerator.DEFAULT_PACKAGE, null, precision, backend);
+        Map<String, byte[]> classes = InMemoryCompiler.compile(List.of(source), vectors);
         byte[] main = classes.get(source.qualifiedName());
         List<Diagnostic> tooLarge = MethodSizeCheck.check(network, main);
         if (!tooLarge.isEmpty()) {

@@ -1,6 +1,8 @@
 package cnnc.bench;
 
+import cnnc.codegen.Backend;
 import cnnc.codegen.Parameter;
+import cnnc.codegen.Precision;
 import cnnc.compile.CompiledNetwork;
 import cnnc.compile.NetworkCompiler;
 import cnnc.data.Dataset;
@@ -70,7 +72,11 @@ public final class Harness {
 
     /** Median seconds of the timed epochs; the first epoch warms the JIT up and is not counted. */
     static double trainingEpoch(Network network, Dataset train, int batch, int threads, int epochs) {
-        CompiledNetwork compiled = NetworkCompiler.compile(network);
+        return trainingEpoch(network, train, batch, threads, epochs, Backend.SCALAR);
+    }
+
+    static double trainingEpoch(Network network, Dataset train, int batch, int threads, int epochs, Backend backend) {
+        CompiledNetwork compiled = NetworkCompiler.compile(network, Precision.FLOAT, backend);
         List<Parameter> parameters = compiled.parameters();
         float[][] params = (float[][]) compiled.newParameters();
         GlorotUniform.initialize(parameters, params, 1);

@@ -24,6 +24,13 @@ class ForwardMatchesReferenceProperties {
         checkForward(GradientCheckProperties.draw(random), random);
     }
 
+    /** The Vector API backend's convolutions against the same reference. */
+    @Property(tries = 25, seed = "98661", shrinking = ShrinkingMode.OFF)
+    void vectorForwardEqualsReference(@ForAll long seed) {
+        var random = new Random(seed);
+        checkForward(GradientCheckProperties.draw(random), random, Backend.VECTOR);
+    }
+
     @Example
     void largeKernelsToo() {
         for (String source : new String[] {
@@ -35,7 +42,11 @@ class ForwardMatchesReferenceProperties {
     }
 
     private static void checkForward(Network network, Random random) {
-        CompiledNetwork compiled = NetworkCompiler.compile(network, Precision.FLOAT);
+        checkForward(network, random, Backend.SCALAR);
+    }
+
+    private static void checkForward(Network network, Random random, Backend backend) {
+        CompiledNetwork compiled = NetworkCompiler.compile(network, Precision.FLOAT, backend);
         var params = (float[][]) compiled.newParameters();
         var reference = new ArrayList<double[]>();
         for (float[] tensor : params) {

@@ -36,6 +36,13 @@ class GradientCheckProperties {
         checkGradients(draw(random), random, seed);
     }
 
+    /** The Vector API backend: its convolutions, with every other layer as in the default. */
+    @Property(tries = 25, seed = "20261127", shrinking = ShrinkingMode.OFF)
+    void vectorBackwardMatchesFiniteDifferences(@ForAll long seed) {
+        var random = new Random(seed);
+        checkGradients(draw(random), random, seed, Backend.VECTOR);
+    }
+
     /** Kernels over 64 taps take the row-by-row path; with stride 1 also the wide-row one. */
     @Example
     void largeKernelsPassToo() {
@@ -48,7 +55,11 @@ class GradientCheckProperties {
     }
 
     private static void checkGradients(Network network, Random random, long seed) {
-        CompiledNetwork compiled = NetworkCompiler.compile(network, Precision.DOUBLE);
+        checkGradients(network, random, seed, Backend.SCALAR);
+    }
+
+    private static void checkGradients(Network network, Random random, long seed, Backend backend) {
+        CompiledNetwork compiled = NetworkCompiler.compile(network, Precision.DOUBLE, backend);
         var params = (double[][]) compiled.newParameters();
         for (double[] tensor : params) {
             for (int i = 0; i < tensor.length; i++) {

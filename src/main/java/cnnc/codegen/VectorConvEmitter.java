@@ -1,0 +1,406 @@
+package cnnc.codegen;
+
+import cnnc.model.Layer;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.MethodSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A stride-1 convolution for the {@link Backend#VECTOR} backend: the Vector API, one example at a
+ * time, over "wide" planes (output position j = oy * PW + ox reads input position j + ky * PW + kx,
+ * the last KW - 1 columns of each wide row are thrown away).
+ *
+ * <p>C2 in Java 17 vectorizes only loops whose arrays are all indexed alike, and it never keeps
+ * a vector sum in a register across iterations, so the scalar backend copies taps into column
+ * rows and sums weight gradients in lanes held in memory: two or three loads and stores per
+ * multiply-add. Here loads may start anywhere, so every tap reads the plane in place, and the
+ * sums stay in registers:
+ *
+ * <ul>
+ *   <li>Forward and input gradient: a block of up to four output planes times two vectors of
+ *       positions, so each input vector loaded feeds up to four multiply-adds and each weight
+ *       broadcast two.
+ *   <li>Weight gradient: one register per (output channel, tap) over a whole plane, added into
+ *       per-weight vector sums once per example and reduced once per batch.
+ * </ul>
+ *
+ * <p>Every plane buffer ends in two vectors of zeros, so the last vector of a wide plane may read
+ * and write past its end; the gradient's waste columns and tail stay zero, so they add nothing.
+ */
+final class VectorConvEmitter extends ConvEmitter {
+    private final String vt;
+
+    VectorConvEmitter(NetworkPlan.Step step, Precision p, boolean inference) {
+        super(step, p, inference);
+        vt = vectorClass(p);
+    }
+
+    /** Stride 1 and every tap unrolled; anything else keeps the scalar emitter. */
+    static boolean supports(Layer.Conv conv) {
+        return conv.stride() == 1 && conv.kernelHeight() * conv.kernelWidth() <= MAX_UNROLLED_TAPS;
+    }
+
+    static String vectorClass(Precision p) {
+        return p == Precision.FLOAT ? "FloatVector" : "DoubleVector";
+    }
+
+    private int taps() {
+        return kh * kw;
+    }
+
+    private int plane() {
+        return ph * pw;
+    }
+
+    private int outSize() {
+        return k * oh * ow;
+    }
+
+    /** Positions of a wide output plane: it stops before the last row's waste columns. */
+    private int wideLength() {
+        return (oh - 1) * pw + ow;
+    }
+
+    /** The output gradient inside a zero border of the kernel size less one. */
+    private int gradPaddedWidth() {
+        return pw + kw - 1;
+    }
+
+    private int gradPlane() {
+        return (ph + kh - 1) * gradPaddedWidth();
+    }
+
+    private int gradWideLength() {
+        return (ph - 1) * gradPaddedWidth() + pw;
+    }
+
+    @Override
+    List<FieldSpec> fields() {
+        var fields = new ArrayList<FieldSpec>();
+        fields.add(buffer(name + "Source"));
+        fields.add(rows(name + "Wide"));
+        if (!inference) {
+            fields.add(rows(name + "GradWide"));
+            fields.add(buffer(name + "WeightSums"));
+            fields.add(buffer(name + "BiasSums"));
+            fields.add(buffer(name + "GradPadded"));
+            fields.add(rows(name + "InputGradWide"));
+        }
+        return fields;
+    }
+
+    @Override
+    List<String> allocations() {
+        String t = p.keyword();
+        String slack = " + 2 * SPECIES.length()";
+        var lines = new ArrayList<String>();
+        lines.add(name + "Source = new " + t + "[" + c * plane() + slack + "]");
+        lines.add(name + "Wide = new " + t + "[" + k + "][" + wideLength() + slack + "]");
+        if (!inference) {
+            lines.add(name + "GradWide = new " + t + "[" + k + "][" + wideLength() + slack + "]");
+            lines.add(name + "WeightSums = new " + t + "[" + k * c * taps() + " * SPECIES.length()]");
+            lines.add(name + "BiasSums = new " + t + "[" + k + " * SPECIES.length()]");
+            lines.add(name + "GradPadded = new " + t + "[" + k * gradPlane() + slack + "]");
+            lines.add(name + "InputGradWide = new " + t + "[" + c + "][" + gradWideLength() + slack + "]");
+        }
+        return lines;
+    }
+
+    /** Copies example n's input planes into the zero-bordered source buffer (the border is never written). */
+    private void loadSource(Code code) {
+        String in = step.in().name();
+        String src = name + "Source";
+        int inSize = c * ih * iw;
+        if (padded) {
+            code.loop("ch", c).loop("y", ih)
+                    .line("System.arraycopy(" + in + ", n * " + inSize + " + ch * " + (ih * iw) + " + y * " + iw + ", "
+                            + src + ", ch * " + plane() + " + (y + " + conv.padTop() + ") * " + pw + " + "
+                            + conv.padLeft() + ", " + iw + ")")
+                    .close().close();
+        } else {
+            code.line("System.arraycopy(" + in + ", n * " + inSize + ", " + src + ", 0, " + inSize + ")");
+        }
+    }
+
+    /** One correlation: where it reads and writes, and how it finds a weight. */
+    private record Correlation(String kind, String src, int srcPlane, int srcWidth, int inputs, int outputs,
+            String rows, int length, WeightIndex weightIndex, boolean withBias) {}
+
+    private Correlation forwardCorrelation() {
+        return new Correlation("Forward", name + "Source", plane(), pw, c, k, name + "Wide", wideLength(),
+                (ob, o, i, t) -> "(" + ob + " + " + o + ") * " + c * taps() + " + " + i + " * " + taps() + " + " + t, true);
+    }
+
+    private Correlation inputCorrelation() {
+        int taps = taps();
+        return new Correlation("Input", name + "GradPadded", gradPlane(), gradPaddedWidth(), k, c, name + "InputGradWide",
+                gradWideLength(),
+                (ob, o, i, t) -> i + " * " + c * taps + " + (" + ob + " + " + o + ") * " + taps + " + " + (taps - 1 - t), false);
+    }
+
+    /** Output planes per register block: each tap's input vectors feed this many multiply-adds. */
+    private int planeBlock() {
+        return Math.max(1, Math.min(BLOCK, 72 / taps()));
+    }
+
+    /**
+     * Calls the kernels for {@code rows[o][j] = init(o) + sum over input planes i and taps t of
+     * W(o, i, t) * src[i * plane + j + offset(t)]}, a block of planes at a time.
+     */
+    private void correlate(Code code, Correlation x) {
+        blocks(code, x.outputs(), planeBlock(), x.kind() + "Planes");
+    }
+
+    /** Calls NAME + kernel + size(ob) for each block of {@code size} planes, then once for the rest. */
+    private void blocks(Code code, int planes, int size, String kernel) {
+        int full = planes / size * size;
+        if (full > 0) {
+            code.open("for (int ob = 0; ob < " + full + "; ob += " + size + ")")
+                    .line(name + kernel + size + "(ob)")
+                    .close();
+        }
+        if (full < planes) {
+            code.line(name + kernel + (planes - full) + "(" + full + ")");
+        }
+    }
+
+    /** The kernel methods {@link #blocks} calls: one per block size used. */
+    private List<MethodSpec> kernels(int planes, int size, java.util.function.IntFunction<MethodSpec> kernel) {
+        var methods = new ArrayList<MethodSpec>();
+        if (planes >= size) {
+            methods.add(kernel.apply(size));
+        }
+        if (planes % size != 0) {
+            methods.add(kernel.apply(planes % size));
+        }
+        return methods;
+    }
+
+    /**
+     * A kernel gets a method of its own: C2 gives each compiled method an inlining budget, and a
+     * Vector API call that is not inlined falls back to slow Java code.
+     */
+    private MethodSpec.Builder kernel(String suffix, String javadoc) {
+        return MethodSpec.methodBuilder(name + suffix)
+                .addModifiers(javax.lang.model.element.Modifier.PRIVATE)
+                .addParameter(int.class, "ob")
+                .addJavadoc(javadoc + "\n");
+    }
+
+    /** The weight index of (output plane ob + o, input plane i, tap t) as code. */
+    private interface WeightIndex {
+        String of(String ob, int o, String i, int t);
+    }
+
+    private MethodSpec correlateKernel(Correlation corr, int block) {
+        var code = new Code();
+        String ob = "ob";
+        String src = corr.src();
+        String rows = corr.rows();
+        int kj = SPAN;
+        code.line("int V = SPECIES.length()");
+        int length = corr.length();
+        int inputs = corr.inputs();
+        int srcPlane = corr.srcPlane();
+        int srcWidth = corr.srcWidth();
+        boolean withBias = corr.withBias();
+        WeightIndex weightIndex = corr.weightIndex();
+        code.open("for (int j = 0; j < " + length + "; j += " + kj + " * V)");
+        for (int o = 0; o < block; o++) {
+            String init = withBias ? vt + ".broadcast(SPECIES, " + bias + "[" + ob + " + " + o + "])" : vt + ".zero(SPECIES)";
+            code.line(vt + " a" + o + "x0 = " + init);
+            for (int x = 1; x < kj; x++) {
+                code.line(vt + " a" + o + "x" + x + " = a" + o + "x0");
+            }
+        }
+        code.open("for (int i = 0; i < " + inputs + "; i++)").line("int s = i * " + srcPlane + " + j");
+        for (int t = 0; t < taps(); t++) {
+            int offset = (t / kw) * srcWidth + t % kw;
+            String at = offset == 0 ? "s" : "s + " + offset;
+            for (int x = 0; x < kj; x++) {
+                code.line(vt + " x" + t + "v" + x + " = " + vt + ".fromArray(SPECIES, " + src + ", " + at + (x == 0 ? "" : " + " + x + " * V") + ")");
+            }
+            for (int o = 0; o < block; o++) {
+                code.line(vt + " w" + t + "o" + o + " = " + vt + ".broadcast(SPECIES, " + weight + "["
+                        + weightIndex.of(ob, o, "i", t) + "])");
+                for (int x = 0; x < kj; x++) {
+                    code.line("a" + o + "x" + x + " = x" + t + "v" + x + ".fma(w" + t + "o" + o + ", a" + o + "x" + x + ")");
+                }
+            }
+        }
+        code.close();
+        for (int o = 0; o < block; o++) {
+            for (int x = 0; x < kj; x++) {
+                code.line("a" + o + "x" + x + ".intoArray(" + rows + "[" + ob + " + " + o + "], j" + (x == 0 ? "" : " + " + x + " * V") + ")");
+            }
+        }
+        code.close();
+        return kernel(corr.kind() + "Planes" + block, "Output planes ob to ob + " + (block - 1) + " of the "
+                + corr.kind().toLowerCase(java.util.Locale.ROOT) + " correlation, " + kj + " vectors of positions at a time.")
+                .addCode(code.build()).build();
+    }
+
+    /** Vectors of positions per step of the forward and input-gradient kernels. */
+    private static final int SPAN = 2;
+    /** At most this many output planes per register block (fewer when the kernel has many taps). */
+    private static final int BLOCK = 4;
+
+    @Override
+    MethodSpec forward() {
+        var code = new Code();
+        String out = step.out().name();
+        String wide = name + "Wide";
+        code.line("int V = SPECIES.length()");
+        code.loop("n", "batch");
+        loadSource(code);
+        correlate(code, forwardCorrelation());
+        code.comment("keep the valid columns of each wide row");
+        code.loop("oc", k).loop("oy", oh)
+                .line("System.arraycopy(" + wide + "[oc], oy * " + pw + ", " + out + ", n * " + outSize() + " + oc * "
+                        + (oh * ow) + " + oy * " + ow + ", " + ow + ")")
+                .close().close();
+        activateRange(code, step.activation(), out, "n * " + outSize(), outSize());
+        code.close();
+        return method("Forward", "Forward pass: " + p.keyword() + " convolution with the Vector API, output planes in register blocks.")
+                .addCode(code.build()).build();
+    }
+
+    @Override
+    List<MethodSpec> helpers() {
+        var methods = new ArrayList<MethodSpec>();
+        methods.addAll(kernels(k, planeBlock(), b -> correlateKernel(forwardCorrelation(), b)));
+        if (!inference) {
+            methods.addAll(List.of(backwardBias(), backwardWeights(), backwardInput()));
+            methods.addAll(kernels(k, weightBlock(), this::weightKernel));
+            methods.add(reduceSums());
+            methods.addAll(kernels(c, planeBlock(), b -> correlateKernel(inputCorrelation(), b)));
+        }
+        return methods;
+    }
+
+    private MethodSpec backwardBias() {
+        var code = new Code();
+        deriveRange(code, step.activation(), step.outGrad().name(), step.out().name(), "batch * " + outSize());
+        return method("BackwardBias", "Applies the activation's derivative to the output gradient (the bias gradient is summed with the weights').")
+                .addCode(code.build()).build();
+    }
+
+    /** Output channels whose tap sums share one pass over the input planes. */
+    private int weightBlock() {
+        return taps() <= 12 ? 2 : 1;
+    }
+
+    private MethodSpec backwardWeights() {
+        var code = new Code();
+        String g = step.outGrad().name();
+        String gw = name + "GradWide";
+        String src = name + "Source";
+        String sums = name + "WeightSums";
+        String biasSums = name + "BiasSums";
+        String zero = p.literal(0);
+        code.line("int V = SPECIES.length()")
+                .line("java.util.Arrays.fill(" + sums + ", " + zero + ")")
+                .line("java.util.Arrays.fill(" + biasSums + ", " + zero + ")");
+        code.loop("n", "batch");
+        loadSource(code);
+        code.comment("the output gradient in wide rows (waste columns and tail stay zero)");
+        code.loop("oc", k).loop("oy", oh)
+                .line("System.arraycopy(" + g + ", n * " + outSize() + " + oc * " + (oh * ow) + " + oy * " + ow + ", "
+                        + gw + "[oc], oy * " + pw + ", " + ow + ")")
+                .close()
+                .line(vt + " b = " + vt + ".fromArray(SPECIES, " + biasSums + ", oc * V)")
+                .open("for (int j = 0; j < " + wideLength() + "; j += V)")
+                .line("b = b.add(" + vt + ".fromArray(SPECIES, " + gw + "[oc], j))")
+                .close()
+                .line("b.intoArray(" + biasSums + ", oc * V)")
+                .close();
+        blocks(code, k, weightBlock(), "WeightPlanes");
+        code.close(); // n
+        code.line(name + "ReduceSums()");
+        return method("BackwardWeights", "Accumulates the weight and bias gradients in registers over each plane, then in vector sums over the batch.")
+                .addCode(code.build()).build();
+    }
+
+    /** Adds the vector sums up into the weight and bias gradients, once per batch. */
+    private MethodSpec reduceSums() {
+        var code = new Code();
+        String reduce = ".reduceLanes(jdk.incubator.vector.VectorOperators.ADD)";
+        code.line("int V = SPECIES.length()");
+        code.loop("r", k * c * taps())
+                .line(weight + "Grad[r] += " + vt + ".fromArray(SPECIES, " + name + "WeightSums, r * V)" + reduce)
+                .close();
+        code.loop("r", k)
+                .line(bias + "Grad[r] += " + vt + ".fromArray(SPECIES, " + name + "BiasSums, r * V)" + reduce)
+                .close();
+        return MethodSpec.methodBuilder(name + "ReduceSums").addModifiers(javax.lang.model.element.Modifier.PRIVATE)
+                .addJavadoc("Adds each weight's and bias's vector sum up into its gradient.\n")
+                .addCode(code.build()).build();
+    }
+
+    private MethodSpec weightKernel(int block) {
+        var code = new Code();
+        String gw = name + "GradWide";
+        String src = name + "Source";
+        String sums = name + "WeightSums";
+        code.line("int V = SPECIES.length()");
+        code.loop("ic", c);
+        for (int o = 0; o < block; o++) {
+            for (int t = 0; t < taps(); t++) {
+                code.line(vt + " a" + o + "t" + t + " = " + vt + ".zero(SPECIES)");
+            }
+        }
+        code.open("for (int j = 0; j < " + wideLength() + "; j += V)").line("int s = ic * " + plane() + " + j");
+        for (int o = 0; o < block; o++) {
+            code.line(vt + " g" + o + " = " + vt + ".fromArray(SPECIES, " + gw + "[ob + " + o + "], j)");
+        }
+        for (int t = 0; t < taps(); t++) {
+            int offset = (t / kw) * pw + t % kw;
+            code.line(vt + " x" + t + " = " + vt + ".fromArray(SPECIES, " + src + ", " + (offset == 0 ? "s" : "s + " + offset) + ")");
+            for (int o = 0; o < block; o++) {
+                code.line("a" + o + "t" + t + " = x" + t + ".fma(g" + o + ", a" + o + "t" + t + ")");
+            }
+        }
+        code.close();
+        for (int o = 0; o < block; o++) {
+            code.line("int w" + o + " = ((ob + " + o + ") * " + c + " + ic) * " + taps() + " * V");
+            for (int t = 0; t < taps(); t++) {
+                String at = "w" + o + (t == 0 ? "" : " + " + t + " * V");
+                code.line("a" + o + "t" + t + ".add(" + vt + ".fromArray(SPECIES, " + sums + ", " + at + ")).intoArray("
+                        + sums + ", " + at + ")");
+            }
+        }
+        code.close();
+        return kernel("WeightPlanes" + block, "Adds example n's weight gradient for output planes ob to ob + " + (block - 1)
+                + " into the vector sums: one register per (plane, tap) over each input plane.")
+                .addCode(code.build()).build();
+    }
+
+    /**
+     * The input gradient is a forward convolution too: the output gradient, zero-bordered by the
+     * kernel size less one, correlated with the flipped kernel.
+     */
+    private MethodSpec backwardInput() {
+        var code = new Code();
+        String gp = name + "GradPadded";
+        String dwide = name + "InputGradWide";
+        int gpw = gradPaddedWidth();
+        code.line("int V = SPECIES.length()");
+        code.loop("n", "batch");
+        code.loop("oc", k).loop("oy", oh)
+                .line("System.arraycopy(" + step.outGrad().name() + ", n * " + outSize() + " + oc * " + (oh * ow) + " + oy * "
+                        + ow + ", " + gp + ", oc * " + gradPlane() + " + (oy + " + (kh - 1) + ") * " + gpw + " + "
+                        + (kw - 1) + ", " + ow + ")")
+                .close().close();
+        correlate(code, inputCorrelation());
+        code.comment("drop the border: only the interior is the layer's input");
+        code.loop("ic", c).loop("y", ih)
+                .line("System.arraycopy(" + dwide + "[ic], (y + " + conv.padTop() + ") * " + gpw + " + " + conv.padLeft()
+                        + ", " + step.inGrad().name() + ", n * " + (c * ih * iw) + " + ic * " + (ih * iw) + " + y * " + iw
+                        + ", " + iw + ")")
+                .close().close();
+        code.close();
+        return method("BackwardInput", "Computes the gradient of the layer's input: the zero-bordered output gradient correlated with the flipped kernel, with the Vector API.")
+                .addCode(code.build()).build();
+    }
+}
