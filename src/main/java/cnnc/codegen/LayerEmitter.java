@@ -126,7 +126,7 @@ abstract class LayerEmitter {
 
     /** Multiplies the gradient in place by the activation's derivative over the batch. */
     void deriveRange(Code c, Activation act, String grad, String out, String count) {
-        if (act == Activation.LINEAR) {
+        if (act == Activation.LINEAR || step.derivativeApplied()) {
             return;
         }
         c.loop("k", count).line(grad + "[k] = " + derivative(act, out + "[k]", grad + "[k]")).close();

@@ -32,9 +32,19 @@ record NetworkPlan(Network network, boolean inference, Buffer input, List<Step> 
      * @param inGradOnDemand true when the input is the network's input, whose gradient only
      *     gradient checks want
      * @param activation the activation applied in this layer's loops (linear when the output stage took it)
+     * @param reluInput true for a max pool over a convolution's ReLU output: its input is never
+     *     negative, and its backward pass applies the ReLU's derivative for the convolution
+     * @param derivativeApplied true for that convolution: its output gradient arrives with the
+     *     derivative already applied
      */
     record Step(Layer layer, Buffer in, Buffer out, Buffer inGrad, boolean inGradOnDemand, Buffer outGrad,
-            Activation activation) {}
+            Activation activation, boolean reluInput, boolean derivativeApplied) {
+
+        Step(Layer layer, Buffer in, Buffer out, Buffer inGrad, boolean inGradOnDemand, Buffer outGrad,
+                Activation activation) {
+            this(layer, in, out, inGrad, inGradOnDemand, outGrad, activation, false, false);
+        }
+    }
 
     /** Softmax or sigmoid at the end, fused with its cross-entropy loss. */
     record OutputStage(Activation activation, Buffer logits, Buffer probabilities, Buffer logitsGrad) {}
@@ -73,7 +83,14 @@ record NetworkPlan(Network network, boolean inference, Buffer input, List<Step> 
                 stage = new OutputStage(activation, out, probabilities, outGrad);
                 activation = Activation.LINEAR;
             }
-            steps.add(new Step(layer, current, out, currentGrad, current == input, outGrad, activation));
+            var step = new Step(layer, current, out, currentGrad, current == input, outGrad, activation);
+            Step previous = steps.isEmpty() ? null : steps.get(steps.size() - 1);
+            if (PoolEmitter.foldsRelu(layer, previous)) {
+                steps.set(steps.size() - 1, new Step(previous.layer(), previous.in(), previous.out(), previous.inGrad(),
+                        previous.inGradOnDemand(), previous.outGrad(), previous.activation(), false, true));
+                step = new Step(layer, current, out, currentGrad, false, outGrad, activation, true, false);
+            }
+            steps.add(step);
             current = stage != null ? stage.probabilities() : out;
             currentGrad = stage != null ? null : outGrad;
         }

@@ -64,7 +64,19 @@ final class PoolEmitter extends LayerEmitter {
         String out = step.out().name();
         String type = p.keyword();
         openWindows(code);
-        if (max()) {
+        if (max() && unrolled() && step.reluInput()) {
+            // ReLU outputs are never negative (nor -0.0), and such floats order as their bits
+            // do: an integer max is one conditional move where Math.max on floats takes four
+            code.line(bitsType() + " m = " + bits() + "(" + in + "[i])");
+            for (int y = 0; y < fh; y++) {
+                for (int x = 0; x < fw; x++) {
+                    if (y + x > 0) {
+                        code.line("m = Math.max(m, " + bits() + "(" + in + "[" + at(y * iw + x) + "]))");
+                    }
+                }
+            }
+            code.line(out + "[o + oy * " + ow + " + ox] = " + fromBits("m"));
+        } else if (max()) {
             code.line(type + " m = " + in + "[i]");
             if (unrolled()) {
                 for (int y = 0; y < fh; y++) {
@@ -112,35 +124,42 @@ final class PoolEmitter extends LayerEmitter {
         if (step.inGradOnDemand()) {
             code.open("if (!inputGradientEnabled)").line("return").close();
         }
-        code.line("java.util.Arrays.fill(" + dIn + ", 0, batch * " + inSize() + ", " + p.literal(0) + ")");
+        boolean tiled = max() && unrolled() && tiles();
+        if (!tiled) {
+            code.line("java.util.Arrays.fill(" + dIn + ", 0, batch * " + inSize() + ", " + p.literal(0) + ")");
+        }
         if (max()) {
             // The gradient goes to the first element equal to the window's maximum (PyTorch's
             // choice on ties). Math.max returned one of the window's values as it is, so comparing
             // bits finds it; integer compares, unlike float ones, need no branch.
-            String bits = p == Precision.FLOAT ? "Float.floatToRawIntBits" : "Double.doubleToRawLongBits";
-            String bitsType = p == Precision.FLOAT ? "int" : "long";
+            String bits = bits();
+            String bitsType = bitsType();
             String out = step.out().name();
             openWindows(code);
             code.line("int k = o + oy * " + ow + " + ox")
                     .line(bitsType + " m = " + bits + "(" + out + "[k])");
             if (unrolled()) {
-                // e: 1 where an element's bits equal the maximum's, from integer arithmetic
-                // alone; s: 1 for the first of them only, so each window passes its gradient on
-                // exactly once, with no branch and no conditional move
-                String d = "d";
-                code.line(p.keyword() + " " + d + " = " + g + "[k]")
-                        .line("int found = 0");
+                // e: all ones where an element's bits equal the maximum's (an integer compare,
+                // which C2 turns into a conditional move, not a branch); f: all ones for the
+                // first of them only, so each window passes its gradient on exactly once
+                String minusOne = p == Precision.FLOAT ? "-1" : "-1L";
+                String zero = p == Precision.FLOAT ? "0" : "0L";
+                code.line(bitsType + " d = " + bits + "(" + g + "[k])");
+                if (step.reluInput()) {
+                    code.comment("the ReLU's derivative: zero where the maximum is 0");
+                    code.line("d &= m != " + zero + " ? " + minusOne + " : " + zero);
+                }
+                code.line(bitsType + " taken = " + zero);
                 for (int y = 0; y < fh; y++) {
                     for (int x = 0; x < fw; x++) {
                         int tap = y * fw + x;
                         String idx = at(y * iw + x);
-                        code.line(bitsType + " x" + tap + " = " + bits + "(" + step.in().name() + "[" + idx + "]) ^ m")
-                                .line("int e" + tap + " = " + (p == Precision.FLOAT
-                                        ? "((x" + tap + " | -x" + tap + ") >>> 31) ^ 1"
-                                        : "(int) (((x" + tap + " | -x" + tap + ") >>> 63) ^ 1)"))
-                                .line("int s" + tap + " = e" + tap + " & (found ^ 1)")
-                                .line("found |= e" + tap)
-                                .line(dIn + "[" + idx + "] += " + masked(d, "s" + tap));
+                        code.line(bitsType + " e" + tap + " = " + bits + "(" + step.in().name() + "[" + idx + "]) == m ? "
+                                        + minusOne + " : " + zero)
+                                .line(dIn + "[" + idx + "] " + (tiled ? "=" : "+=") + " " + fromBits("d & e" + tap + " & ~taken"));
+                        if (tap < fh * fw - 1) {
+                            code.line("taken |= e" + tap);
+                        }
                     }
                 }
             } else {
@@ -172,11 +191,36 @@ final class PoolEmitter extends LayerEmitter {
                 .addCode(code.build()).build();
     }
 
-    /** {@code value} where {@code flag} is 1, +0.0 where it is 0: by masking bits, so an infinite value cannot turn into NaN. */
-    private String masked(String value, String flag) {
-        if (p == Precision.FLOAT) {
-            return "Float.intBitsToFloat(Float.floatToRawIntBits(" + value + ") & -" + flag + ")";
-        }
-        return "Double.longBitsToDouble(Double.doubleToRawLongBits(" + value + ") & -(long) " + flag + ")";
+    /**
+     * Whether the windows cover every input exactly once (stride equal to the window, no edge
+     * left out): then the backward pass sets each input's gradient once and need not clear the
+     * buffer first nor add to it.
+     */
+    private boolean tiles() {
+        return s == fh && s == fw && oh * s == ih && ow * s == iw;
+    }
+
+    private String bits() {
+        return p == Precision.FLOAT ? "Float.floatToRawIntBits" : "Double.doubleToRawLongBits";
+    }
+
+    private String bitsType() {
+        return p == Precision.FLOAT ? "int" : "long";
+    }
+
+    private String fromBits(String value) {
+        return (p == Precision.FLOAT ? "Float.intBitsToFloat(" : "Double.longBitsToDouble(") + value + ")";
+    }
+
+    /**
+     * Whether a pool after {@code previous} takes over its ReLU derivative: a max pool with its
+     * window unrolled right after a ReLU convolution. The gradient reaches only each window's
+     * maximum, and there the derivative is 1 unless that maximum is 0.
+     */
+    static boolean foldsRelu(Layer layer, NetworkPlan.Step previous) {
+        return layer instanceof Layer.Pool pool && pool.kind() == PoolKind.MAX
+                && pool.windowHeight() * pool.windowWidth() <= MAX_UNROLLED_TAPS
+                && previous != null && previous.layer() instanceof Layer.Conv
+                && previous.activation() == cnnc.ast.Activation.RELU;
     }
 }

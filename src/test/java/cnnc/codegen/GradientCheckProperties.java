@@ -43,6 +43,19 @@ class GradientCheckProperties {
         checkGradients(draw(random), random, seed, Backend.VECTOR);
     }
 
+    /**
+     * A max pool right after a ReLU convolution applies the ReLU's derivative itself; windows
+     * whose four outputs are all 0 must pass no gradient back (biased down to make them common).
+     */
+    @Example
+    void maxPoolAfterReluTakesOverTheDerivative() {
+        String source = "input 8x8x2\nconv 3 3x3 relu\npool 2x2\nconv 2 2x2 pad same relu\npool 2x2 stride 1\nflatten\ndense 3 softmax\n";
+        var network = cnnc.Frontend.compile(new cnnc.diag.SourceFile("fold.cnn", source)).network().orElseThrow();
+        for (Backend backend : Backend.values()) {
+            checkGradients(network, new Random(11), 11, backend);
+        }
+    }
+
     /** Kernels over 64 taps take the row-by-row path; with stride 1 also the wide-row one. */
     @Example
     void largeKernelsPassToo() {
