@@ -1,6 +1,7 @@
 package cnnc.bench;
 
 import cnnc.codegen.Backend;
+import cnnc.codegen.JavaGenerator;
 import cnnc.codegen.Parameter;
 import cnnc.codegen.Precision;
 import cnnc.compile.CompiledNetwork;
@@ -40,7 +41,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
 public final class Harness {
     private static final Map<String, Integer> BATCH = Map.of("lab", 256, "mlp", 128);
 
-    record Figures(double epochSeconds, double imagesPerSecond, double latencyMedianUs, double latencyP99Us) {}
+    /** {@code vectorEpochSeconds}: with {@code --backend vector}, NaN when the network has no convolution for it. */
+    record Figures(double epochSeconds, double vectorEpochSeconds, double imagesPerSecond, double latencyMedianUs,
+            double latencyP99Us) {}
 
     public static void main(String[] args) throws Exception {
         var options = new LinkedHashMap<String, String>(Map.of("networks", "lab,mlp", "epochs", "3",
@@ -63,7 +66,10 @@ public final class Harness {
             double epoch = trainingEpoch(network, data.train(), BATCH.get(name), threads, epochs);
             double throughput = throughput(network, data.test(), threads);
             double[] latency = latency(name);
-            cnnc.put(name, new Figures(epoch, throughput, latency[0], latency[1]));
+            double vector = JavaGenerator.usesVectors(network, Backend.VECTOR) && Backend.vectorAvailable()
+                    ? trainingEpoch(network, data.train(), BATCH.get(name), threads, epochs, Backend.VECTOR)
+                    : Double.NaN;
+            cnnc.put(name, new Figures(epoch, vector, throughput, latency[0], latency[1]));
         }
         Map<String, Figures> torch = options.get("python").isEmpty() ? Map.of()
                 : pytorch(options.get("python"), mnist, networks, threads, epochs);
@@ -161,7 +167,7 @@ public final class Harness {
             String line;
             while ((line = reader.readLine()) != null) {
                 if (line.startsWith("{")) {
-                    out.put(text(line, "network"), new Figures(number(line, "epoch_seconds"), number(line, "images_per_second"),
+                    out.put(text(line, "network"), new Figures(number(line, "epoch_seconds"), Double.NaN, number(line, "images_per_second"),
                             number(line, "latency_median_us"), number(line, "latency_p99_us")));
                     if (!line.contains("\"torch\": \"")) {
                         continue;
@@ -196,6 +202,9 @@ public final class Harness {
             Figures c = entry.getValue();
             Figures t = torch.get(entry.getKey());
             row(entry.getKey(), "s per training epoch", c.epochSeconds(), t == null ? Double.NaN : t.epochSeconds(), true);
+            if (!Double.isNaN(c.vectorEpochSeconds())) {
+                row("", "  --backend vector", c.vectorEpochSeconds(), t == null ? Double.NaN : t.epochSeconds(), true);
+            }
             row("", "test set images/s", c.imagesPerSecond(), t == null ? Double.NaN : t.imagesPerSecond(), false);
             row("", "1-image latency median (us)", c.latencyMedianUs(), t == null ? Double.NaN : t.latencyMedianUs(), true);
             row("", "1-image latency p99 (us)", c.latencyP99Us(), t == null ? Double.NaN : t.latencyP99Us(), true);

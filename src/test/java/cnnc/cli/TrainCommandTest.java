@@ -124,5 +124,16 @@ class TrainCommandTest {
         assertTrue(r.err().contains("--epochs must be at least 1"), r.err());
         Run s = run("train", "examples/lab.cnn", "--batch", "many");
         assertEquals(2, s.code());
+        Run b = run("train", "examples/lab.cnn", "--backend", "gpu");
+        assertEquals(2, b.code());
+        assertTrue(b.err().contains("--backend must be scalar or vector, not gpu"), b.err());
+    }
+
+    @Test
+    void theVectorBackendTrainsToo(@TempDir Path dir) throws Exception {
+        Run r = run("train", "examples/lab.cnn", "--backend", "vector", "--data", slice().toString(), "--epochs", "1",
+                "--limit", "512", "--out", dir.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.isRegularFile(dir.resolve("model.safetensors")));
     }
 }
