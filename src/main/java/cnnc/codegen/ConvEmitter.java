@@ -551,7 +551,9 @@ class ConvEmitter extends LayerEmitter {
     @Override
     MethodSpec backward() {
         var code = new Code();
-        code.line(name + "BackwardBias(batch)");
+        if (backwardBiasHasWork()) {
+            code.line(name + "BackwardBias(batch)");
+        }
         code.line(name + "BackwardWeights(batch)");
         callInputBackward(code);
         return method("Backward", "Backward pass: gradients of the bias, the weights and the input.")
@@ -561,14 +563,34 @@ class ConvEmitter extends LayerEmitter {
     @Override
     List<MethodSpec> helpers() {
         MethodSpec input = gradColumns() ? columnsBackwardInput() : wide() ? wideBackwardInput() : backwardInput();
-        return List.of(backwardBias(), weightLanes() ? columnsBackwardWeights() : backwardWeights(), input);
+        var methods = new ArrayList<MethodSpec>();
+        if (backwardBiasHasWork()) {
+            methods.add(backwardBias());
+        }
+        methods.add(weightLanes() ? columnsBackwardWeights() : backwardWeights());
+        methods.add(input);
+        return methods;
     }
 
-    private MethodSpec backwardBias() {
+    /** Whether the bias gradient is summed in the weight gradient's pass rather than on its own. */
+    boolean biasSummedWithWeights() {
+        return weightLanes();
+    }
+
+    /**
+     * Whether BackwardBias has anything to do: sum the bias gradient, or apply a derivative that
+     * is not linear and that no later max pool already applied.
+     */
+    boolean backwardBiasHasWork() {
+        return !biasSummedWithWeights()
+                || (step.activation() != cnnc.ast.Activation.LINEAR && !step.derivativeApplied());
+    }
+
+    MethodSpec backwardBias() {
         var code = new Code();
         String g = step.outGrad().name();
         deriveRange(code, step.activation(), g, step.out().name(), "batch * " + outSize());
-        if (weightLanes()) {
+        if (biasSummedWithWeights()) {
             return method("BackwardBias", "Applies the activation's derivative to the output gradient (the bias gradient is summed with the weights').")
                     .addCode(code.build()).build();
         }

@@ -271,7 +271,10 @@ final class VectorConvEmitter extends ConvEmitter {
         var methods = new ArrayList<MethodSpec>();
         methods.addAll(kernels(k, planeBlock(), b -> correlateKernel(forwardCorrelation(), b)));
         if (!inference) {
-            methods.addAll(List.of(backwardBias(), backwardWeights(), backwardInput()));
+            if (backwardBiasHasWork()) {
+                methods.add(backwardBias());
+            }
+            methods.addAll(List.of(backwardWeights(), backwardInput()));
             methods.addAll(kernels(k, weightBlock(), this::weightKernel));
             methods.add(reduceSums());
             methods.addAll(kernels(c, planeBlock(), b -> correlateKernel(inputCorrelation(), b)));
@@ -279,12 +282,11 @@ final class VectorConvEmitter extends ConvEmitter {
         return methods;
     }
 
-    private MethodSpec backwardBias() {
-        var code = new Code();
-        deriveRange(code, step.activation(), step.outGrad().name(), step.out().name(), "batch * " + outSize());
-        return method("BackwardBias", "Applies the activation's derivative to the output gradient (the bias gradient is summed with the weights').")
-                .addCode(code.build()).build();
+    @Override
+    boolean biasSummedWithWeights() {
+        return true;
     }
+
 
     /** Output channels whose tap sums share one pass over the input planes. */
     private int weightBlock() {
