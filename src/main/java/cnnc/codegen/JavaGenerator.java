@@ -58,7 +58,8 @@ public final class JavaGenerator {
     /** Whether the generated code uses the Vector API (and needs its module to compile and run). */
     public static boolean usesVectors(Network network, Backend backend) {
         return backend == Backend.VECTOR
-                && network.layers().stream().anyMatch(l -> l instanceof Layer.Conv conv && VectorConvEmitter.supports(conv));
+                && network.layers().stream().anyMatch(l -> l instanceof Layer.Conv conv && VectorConvEmitter.supports(conv)
+                        || l instanceof Layer.Pool pool && VectorPoolEmitter.supports(pool));
     }
 
     public static GeneratedSource generate(Network network) {
@@ -107,8 +108,11 @@ public final class JavaGenerator {
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
                 .addJavadoc(classJavadoc());
         addConstants(type);
-        if (emitters.stream().anyMatch(e -> e instanceof VectorConvEmitter)) {
+        if (emitters.stream().anyMatch(e -> e instanceof VectorConvEmitter || e instanceof VectorPoolEmitter)) {
             addSpecies(type);
+        }
+        if (emitters.stream().anyMatch(e -> e instanceof VectorPoolEmitter)) {
+            addShuffles(type);
         }
         addFields(type);
         type.addMethod(constructor());
@@ -207,6 +211,36 @@ public final class JavaGenerator {
                 .initializer("$T.SPECIES_PREFERRED", vector).build());
     }
 
+    /**
+     * Lane shuffles and masks that split two vectors into even and odd lanes and zip them back.
+     * Each shuffle stays within one vector and a blend joins two: Java 17 compiles a shuffle
+     * across two vectors into slow code.
+     */
+    private void addShuffles(TypeSpec.Builder type) {
+        String box = p == Precision.FLOAT ? "Float" : "Double";
+        ClassName shuffles = ClassName.get(Backend.VECTOR_MODULE, "VectorShuffle");
+        ClassName masks = ClassName.get(Backend.VECTOR_MODULE, "VectorMask");
+        TypeName shuffle = com.palantir.javapoet.ParameterizedTypeName.get(shuffles, ClassName.get("java.lang", box));
+        TypeName mask = com.palantir.javapoet.ParameterizedTypeName.get(masks, ClassName.get("java.lang", box));
+        String[][] all = {
+            {"EVEN", "i -> 2 * i % SPECIES.length()", "Even lanes into the lower half, and again into the upper."},
+            {"ODD", "i -> (2 * i + 1) % SPECIES.length()", "Odd lanes into the lower half, and again into the upper."},
+            {"SPREAD_LOW", "i -> i / 2", "Each lane of the lower half twice over."},
+            {"SPREAD_HIGH", "i -> SPECIES.length() / 2 + i / 2", "Each lane of the upper half twice over."},
+        };
+        for (String[] s : all) {
+            type.addField(FieldSpec.builder(shuffle, s[0], Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                    .addJavadoc(s[2] + "\n")
+                    .initializer("$T.fromOp(SPECIES, " + s[1] + ")", shuffles).build());
+        }
+        type.addField(FieldSpec.builder(mask, "UPPER_HALF", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                .addJavadoc("The upper half of the lanes.\n")
+                .initializer("$T.fromLong(SPECIES, -1L << SPECIES.length() / 2)", masks).build());
+        type.addField(FieldSpec.builder(mask, "ODD_LANES", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                .addJavadoc("Lanes 1, 3, 5, ...\n")
+                .initializer("$T.fromLong(SPECIES, 0xAAAAAAAAAAAAAAAAL)", masks).build());
+    }
+
     private static FieldSpec constant(String name, int value, String doc) {
         return FieldSpec.builder(int.class, name, Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
                 .initializer("$L", value).addJavadoc(doc + "\n").build();
@@ -263,8 +297,10 @@ public final class JavaGenerator {
             code.line(param.field() + " = parameters[" + i + "]");
             code.line(param.field() + "Grad = new " + t + "[" + param.size() + "]");
         }
+        var slack = emitters.stream().flatMap(e -> e.buffersReadPastEnd().stream()).collect(java.util.stream.Collectors.toSet());
         for (NetworkPlan.Buffer b : plan.buffers()) {
-            code.line(b.name() + " = new " + t + "[maxBatch * " + b.perExample() + "]");
+            code.line(b.name() + " = new " + t + "[maxBatch * " + b.perExample()
+                    + (slack.contains(b.name()) ? " + 2 * SPECIES.length()" : "") + "]");
         }
         code.line("inputGradHwc = new " + t + "[maxBatch * INPUT_SIZE]");
         for (LayerEmitter e : emitters) {

@@ -45,6 +45,14 @@ abstract class LayerEmitter {
 
     abstract MethodSpec backward();
 
+    /**
+     * Batch buffers this layer's vectors read or write up to two vectors past the last
+     * example: they get that much slack at their end.
+     */
+    List<String> buffersReadPastEnd() {
+        return List.of();
+    }
+
     /** Helper methods the forward and backward methods call (kept apart to stay under HotSpot's size limit). */
     List<MethodSpec> helpers() {
         return List.of();
@@ -151,8 +159,10 @@ abstract class LayerEmitter {
             return backend == Backend.VECTOR && VectorConvEmitter.supports(conv)
                     ? new VectorConvEmitter(step, p, inference)
                     : new ConvEmitter(step, p, inference);
-        } else if (layer instanceof cnnc.model.Layer.Pool) {
-            return new PoolEmitter(step, p, inference);
+        } else if (layer instanceof cnnc.model.Layer.Pool pool) {
+            return backend == Backend.VECTOR && VectorPoolEmitter.supports(pool)
+                    ? new VectorPoolEmitter(step, p, inference)
+                    : new PoolEmitter(step, p, inference);
         } else if (layer instanceof cnnc.model.Layer.Dense) {
             return new DenseEmitter(step, p, inference);
         } else if (layer instanceof cnnc.model.Layer.Dropout && !inference) {

@@ -9,9 +9,9 @@ import com.palantir.javapoet.MethodSpec;
  * where each maximum was (the first one on ties, as PyTorch does), so the backward pass routes
  * each gradient to that one input.
  */
-final class PoolEmitter extends LayerEmitter {
-    private final Layer.Pool pool;
-    private final int ih, iw, c, oh, ow, fh, fw, s;
+class PoolEmitter extends LayerEmitter {
+    final Layer.Pool pool;
+    final int ih, iw, c, oh, ow, fh, fw, s;
 
     PoolEmitter(NetworkPlan.Step step, Precision p, boolean inference) {
         super(step, p, inference);
@@ -26,7 +26,7 @@ final class PoolEmitter extends LayerEmitter {
         s = pool.stride();
     }
 
-    private boolean max() {
+    boolean max() {
         return pool.kind() == PoolKind.MAX;
     }
 
@@ -34,11 +34,11 @@ final class PoolEmitter extends LayerEmitter {
         return fh * fw <= MAX_UNROLLED_TAPS;
     }
 
-    private int inSize() {
+    int inSize() {
         return c * ih * iw;
     }
 
-    private int outSize() {
+    int outSize() {
         return c * oh * ow;
     }
 
@@ -196,7 +196,7 @@ final class PoolEmitter extends LayerEmitter {
      * left out): then the backward pass sets each input's gradient once and need not clear the
      * buffer first nor add to it.
      */
-    private boolean tiles() {
+    boolean tiles() {
         return s == fh && s == fw && oh * s == ih && ow * s == iw;
     }
 

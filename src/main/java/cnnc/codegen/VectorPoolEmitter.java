@@ -1,0 +1,127 @@
+package cnnc.codegen;
+
+import cnnc.ast.PoolKind;
+import cnnc.model.Layer;
+import com.palantir.javapoet.MethodSpec;
+import java.util.List;
+
+/**
+ * 2x2 max pooling with stride 2 for the {@link Backend#VECTOR} backend. A scalar window reads
+ * every other element, which C2 cannot vectorize, and was a third of a training step. Here two
+ * vectors of each input row give one vector of outputs: a vertical max of the two rows, then
+ * the even and odd lanes pulled apart by a shuffle and maxed. The backward pass does the same
+ * in reverse: masks for the first element equal to each maximum, and the gradients
+ * interleaved back into rows.
+ *
+ * <p>Vectors run past the end of a row: the extra lanes read neighbouring values and write into
+ * the next row, which a later step writes again. The backward pass walks each row's vectors from
+ * the last one, so the first vector of the second input row, written last, repairs what the
+ * first row's partial vector spilled into it. Every buffer the layer touches ends in two vectors
+ * of slack, so the last row may run over too.
+ */
+final class VectorPoolEmitter extends PoolEmitter {
+    private final String vt;
+
+    VectorPoolEmitter(NetworkPlan.Step step, Precision p, boolean inference) {
+        super(step, p, inference);
+        vt = VectorConvEmitter.vectorClass(p);
+    }
+
+    static boolean supports(Layer.Pool pool) {
+        return pool.kind() == PoolKind.MAX && pool.windowHeight() == 2 && pool.windowWidth() == 2 && pool.stride() == 2;
+    }
+
+    @Override
+    List<String> buffersReadPastEnd() {
+        return inference ? List.of(step.in().name(), step.out().name())
+                : List.of(step.in().name(), step.out().name(), step.inGrad().name(), step.outGrad().name());
+    }
+
+    private String load(String array, String index) {
+        return vt + ".fromArray(SPECIES, " + array + ", " + index + ")";
+    }
+
+    /** The even lanes of a then b, as one vector. */
+    private static String even(String a, String b) {
+        return a + ".rearrange(EVEN).blend(" + b + ".rearrange(EVEN), UPPER_HALF)";
+    }
+
+    private static String odd(String a, String b) {
+        return a + ".rearrange(ODD).blend(" + b + ".rearrange(ODD), UPPER_HALF)";
+    }
+
+    /** Lanes of one half of a and b in turn: a0 b0 a1 b1 ... */
+    private static String zip(String a, String b, String half) {
+        return a + ".rearrange(SPREAD_" + half + ").blend(" + b + ".rearrange(SPREAD_" + half + "), ODD_LANES)";
+    }
+
+    /** Opens loops over examples, channels and output rows; defines r (top input row) and q (output row). */
+    private void openRows(Code code) {
+        code.loop("n", "batch").loop("ch", c)
+                .line("int ib = n * " + inSize() + " + ch * " + (ih * iw))
+                .line("int ob = n * " + outSize() + " + ch * " + (oh * ow))
+                .loop("oy", oh)
+                .line("int r = ib + oy * " + 2 * iw)
+                .line("int q = ob + oy * " + ow);
+    }
+
+    @Override
+    MethodSpec forward() {
+        var code = new Code();
+        String in = step.in().name();
+        code.line("int V = SPECIES.length()");
+        openRows(code);
+        code.open("for (int x = 0; x < " + ow + "; x += V)")
+                .line("int i = r + 2 * x")
+                .line(vt + " a = " + load(in, "i") + ".max(" + load(in, "i + " + iw) + ")")
+                .line(vt + " b = " + load(in, "i + V") + ".max(" + load(in, "i + " + iw + " + V") + ")")
+                .line(even("a", "b") + ".max(" + odd("a", "b") + ").intoArray(" + step.out().name() + ", q + x)")
+                .close();
+        code.close().close().close();
+        return method("Forward", "Forward pass: 2x2 max pooling with the Vector API, a vector of outputs per step.")
+                .addCode(code.build()).build();
+    }
+
+    @Override
+    MethodSpec backward() {
+        if (!tiles()) {
+            return super.backward();
+        }
+        var code = new Code();
+        String in = step.in().name();
+        String dIn = step.inGrad().name();
+        String mask = "jdk.incubator.vector.VectorMask<" + (p == Precision.FLOAT ? "Float" : "Double") + ">";
+        if (step.inGradOnDemand()) {
+            code.open("if (!inputGradientEnabled)").line("return").close();
+        }
+        code.line("int V = SPECIES.length()")
+                .line(vt + " zero = " + vt + ".zero(SPECIES)");
+        openRows(code);
+        code.open("for (int x = " + (ow - 1) + " / V * V; x >= 0; x -= V)")
+                .line("int i = r + 2 * x")
+                .line(vt + " m = " + load(step.out().name(), "q + x"))
+                .line(vt + " d = " + load(step.outGrad().name(), "q + x"));
+        if (step.reluInput()) {
+            code.comment("the ReLU's derivative: zero where the maximum is 0");
+            code.line("d = zero.blend(d, m.compare(jdk.incubator.vector.VectorOperators.GT, " + p.literal(0) + "))");
+        }
+        code.line(vt + " a0 = " + load(in, "i") + ", a1 = " + load(in, "i + V"))
+                .line(vt + " b0 = " + load(in, "i + " + iw) + ", b1 = " + load(in, "i + " + iw + " + V"))
+                .comment("the first element equal to the maximum, in the window's row-major order")
+                .line(mask + " k00 = " + even("a0", "a1") + ".eq(m)")
+                .line(mask + " k01 = " + odd("a0", "a1") + ".eq(m).andNot(k00)")
+                .line(mask + " taken = k00.or(k01)")
+                .line(mask + " k10 = " + even("b0", "b1") + ".eq(m).andNot(taken)")
+                .line(mask + " k11 = " + odd("b0", "b1") + ".eq(m).andNot(taken.or(k10))")
+                .line(vt + " g00 = zero.blend(d, k00), g01 = zero.blend(d, k01)")
+                .line(vt + " g10 = zero.blend(d, k10), g11 = zero.blend(d, k11)")
+                .line(zip("g00", "g01", "LOW") + ".intoArray(" + dIn + ", i)")
+                .line(zip("g00", "g01", "HIGH") + ".intoArray(" + dIn + ", i + V)")
+                .line(zip("g10", "g11", "LOW") + ".intoArray(" + dIn + ", i + " + iw + ")")
+                .line(zip("g10", "g11", "HIGH") + ".intoArray(" + dIn + ", i + " + iw + " + V)")
+                .close();
+        code.close().close().close();
+        return method("Backward", "Backward pass: each output gradient to the first maximum of its window, with the Vector API.")
+                .addCode(code.build()).build();
+    }
+}
