@@ -123,6 +123,29 @@ final class VectorConvEmitter extends ConvEmitter {
         }
     }
 
+    /**
+     * Copies a row of {@code width} values a vector at a time (the ReLU applied on the way if
+     * asked); the last vector reads and writes up to V - 1 values past the row, so rows go in
+     * ascending order and whatever follows a row is written after it.
+     */
+    private void copyRow(Code code, String src, String from, String dst, String to, int width, boolean relu) {
+        code.open("for (int x = 0; x < " + width + "; x += V)")
+                .line(vt + ".fromArray(SPECIES, " + src + ", " + from + " + x)" + (relu ? ".max(" + p.literal(0) + ")" : "")
+                        + ".intoArray(" + dst + ", " + to + " + x)")
+                .close();
+    }
+
+    @Override
+    List<String> buffersReadPastEnd() {
+        var buffers = new ArrayList<String>();
+        buffers.add(step.out().name());
+        if (!inference) {
+            buffers.add(step.outGrad().name());
+            buffers.add(step.inGrad().name());
+        }
+        return buffers;
+    }
+
     /** One correlation: where it reads and writes, and how it finds a weight. */
     private record Correlation(String kind, String src, int srcPlane, int srcWidth, int inputs, int outputs,
             String rows, int length, WeightIndex weightIndex, boolean withBias) {}
@@ -255,12 +278,14 @@ final class VectorConvEmitter extends ConvEmitter {
         code.loop("n", "batch");
         loadSource(code);
         correlate(code, forwardCorrelation());
-        code.comment("keep the valid columns of each wide row");
-        code.loop("oc", k).loop("oy", oh)
-                .line("System.arraycopy(" + wide + "[oc], oy * " + pw + ", " + out + ", n * " + outSize() + " + oc * "
-                        + (oh * ow) + " + oy * " + ow + ", " + ow + ")")
-                .close().close();
-        activateRange(code, step.activation(), out, "n * " + outSize(), outSize());
+        boolean relu = step.activation() == cnnc.ast.Activation.RELU;
+        code.comment("keep the valid columns of each wide row" + (relu ? ", with the ReLU applied" : ""));
+        code.loop("oc", k).loop("oy", oh);
+        copyRow(code, wide + "[oc]", "oy * " + pw, out, "n * " + outSize() + " + oc * " + (oh * ow) + " + oy * " + ow, ow, relu);
+        code.close().close();
+        if (!relu) {
+            activateRange(code, step.activation(), out, "n * " + outSize(), outSize());
+        }
         code.close();
         return method("Forward", "Forward pass: " + p.keyword() + " convolution with the Vector API, output planes in register blocks.")
                 .addCode(code.build()).build();
@@ -302,14 +327,15 @@ final class VectorConvEmitter extends ConvEmitter {
         String biasSums = name + "BiasSums";
         String zero = p.literal(0);
         code.line("int V = SPECIES.length()")
+                .line(vt + " zero = " + vt + ".zero(SPECIES)")
                 .line("java.util.Arrays.fill(" + sums + ", " + zero + ")")
                 .line("java.util.Arrays.fill(" + biasSums + ", " + zero + ")");
         code.loop("n", "batch");
         loadSource(code);
         code.comment("the output gradient in wide rows (waste columns and tail stay zero)");
-        code.loop("oc", k).loop("oy", oh)
-                .line("System.arraycopy(" + g + ", n * " + outSize() + " + oc * " + (oh * ow) + " + oy * " + ow + ", "
-                        + gw + "[oc], oy * " + pw + ", " + ow + ")")
+        code.loop("oc", k).loop("oy", oh);
+        copyRow(code, g, "n * " + outSize() + " + oc * " + (oh * ow) + " + oy * " + ow, gw + "[oc]", "oy * " + pw, ow, false);
+        code.line("zero.intoArray(" + gw + "[oc], oy * " + pw + " + " + ow + ")")
                 .close()
                 .line(vt + " b = " + vt + ".fromArray(SPECIES, " + biasSums + ", oc * V)")
                 .open("for (int j = 0; j < " + wideLength() + "; j += V)")
@@ -387,20 +413,19 @@ final class VectorConvEmitter extends ConvEmitter {
         String gp = name + "GradPadded";
         String dwide = name + "InputGradWide";
         int gpw = gradPaddedWidth();
-        code.line("int V = SPECIES.length()");
+        code.line("int V = SPECIES.length()")
+                .line(vt + " zero = " + vt + ".zero(SPECIES)");
         code.loop("n", "batch");
-        code.loop("oc", k).loop("oy", oh)
-                .line("System.arraycopy(" + step.outGrad().name() + ", n * " + outSize() + " + oc * " + (oh * ow) + " + oy * "
-                        + ow + ", " + gp + ", oc * " + gradPlane() + " + (oy + " + (kh - 1) + ") * " + gpw + " + "
-                        + (kw - 1) + ", " + ow + ")")
-                .close().close();
+        code.loop("oc", k).loop("oy", oh).line("int row = oc * " + gradPlane() + " + (oy + " + (kh - 1) + ") * " + gpw + " + " + (kw - 1));
+        copyRow(code, step.outGrad().name(), "n * " + outSize() + " + oc * " + (oh * ow) + " + oy * " + ow, gp, "row", ow, false);
+        code.comment("the border again: the zero columns right of the row and left of the next");
+        code.line("zero.intoArray(" + gp + ", row + " + ow + ")").close().close();
         correlate(code, inputCorrelation());
         code.comment("drop the border: only the interior is the layer's input");
-        code.loop("ic", c).loop("y", ih)
-                .line("System.arraycopy(" + dwide + "[ic], (y + " + conv.padTop() + ") * " + gpw + " + " + conv.padLeft()
-                        + ", " + step.inGrad().name() + ", n * " + (c * ih * iw) + " + ic * " + (ih * iw) + " + y * " + iw
-                        + ", " + iw + ")")
-                .close().close();
+        code.loop("ic", c).loop("y", ih);
+        copyRow(code, dwide + "[ic]", "(y + " + conv.padTop() + ") * " + gpw + " + " + conv.padLeft(), step.inGrad().name(),
+                "n * " + (c * ih * iw) + " + ic * " + (ih * iw) + " + y * " + iw, iw, false);
+        code.close().close();
         code.close();
         return method("BackwardInput", "Computes the gradient of the layer's input: the zero-bordered output gradient correlated with the flipped kernel, with the Vector API.")
                 .addCode(code.build()).build();
