@@ -55,8 +55,9 @@ class ConvEmitter extends LayerEmitter {
         return c * ph * pw;
     }
 
+    /** Values per example in the output buffer: the fused pool's output, if any. */
     private int outSize() {
-        return k * oh * ow;
+        return step.fusedPool() != null ? step.fusedPool().out().size() : k * oh * ow;
     }
 
     private String src() {
@@ -242,12 +243,12 @@ class ConvEmitter extends LayerEmitter {
         }
         if (columns()) {
             columnsForward(code, out);
-            return method("Forward", "Forward pass: " + type + " convolution over tap columns, kernel taps unrolled.")
+            return method("Forward", "Forward pass: " + type + " convolution over tap columns, kernel taps unrolled." + fusedPoolNote())
                     .addCode(code.build()).build();
         }
         if (wide()) {
             wideForward(code, t, out);
-            return method("Forward", "Forward pass: " + type + " convolution over wide rows, kernel taps unrolled.")
+            return method("Forward", "Forward pass: " + type + " convolution over wide rows, kernel taps unrolled." + fusedPoolNote())
                     .addCode(code.build()).build();
         }
         code.loop("n", "batch")
@@ -332,12 +333,52 @@ class ConvEmitter extends LayerEmitter {
                 .loop("ic", c);
         multiplyAddColumns(code, wide, name + "Columns", "ic", false, length);
         code.close(); // ic
-        code.line("int o = outBase + oc * " + (oh * ow))
-                .loop("oy", oh)
-                .line("System.arraycopy(" + wide + ", oy * " + pw + ", " + out + ", o + oy * " + ow + ", " + ow + ")")
-                .close();
-        activateRange(code, step.activation(), out, "o", oh * ow);
+        if (step.fusedPool() != null) {
+            poolPlane(code, wide, out);
+        } else {
+            code.line("int o = outBase + oc * " + (oh * ow))
+                    .loop("oy", oh)
+                    .line("System.arraycopy(" + wide + ", oy * " + pw + ", " + out + ", o + oy * " + ow + ", " + ow + ")")
+                    .close();
+            activateRange(code, step.activation(), out, "o", oh * ow);
+        }
         code.close().close();
+    }
+
+    private String fusedPoolNote() {
+        Layer.Pool pool = step.fusedPool();
+        return pool == null ? "" : " Each plane then goes\nthrough {@code " + pool.source() + "} (line " + pool.span().line()
+                + ") while still in cache, down to " + pool.out().text() + ".";
+    }
+
+    /**
+     * The fused max pool of an inference plan: the ReLU in place over plane oc's wide rows, then
+     * each window's maximum straight from them into the pool's output. ReLU outputs order as their
+     * bits do, so the maximum is an integer one, as in {@link PoolEmitter}.
+     */
+    private void poolPlane(Code code, String wide, String out) {
+        Layer.Pool pool = step.fusedPool();
+        int poh = pool.out().height();
+        int pow = pool.out().width();
+        int s = pool.stride();
+        boolean single = p == Precision.FLOAT;
+        String bits = single ? "Float.floatToRawIntBits" : "Double.doubleToRawLongBits";
+        code.loop("j", wideLength()).line(wide + "[j] = " + activate(step.activation(), wide + "[j]")).close();
+        code.line("int o = outBase + oc * " + (poh * pow))
+                .loop("oy", poh)
+                .line("int r = oy * " + (s * pw))
+                .loop("ox", pow)
+                .line("int i = r + ox" + (s == 1 ? "" : " * " + s))
+                .line((single ? "int" : "long") + " m = " + bits + "(" + wide + "[i])");
+        for (int y = 0; y < pool.windowHeight(); y++) {
+            for (int x = 0; x < pool.windowWidth(); x++) {
+                if (y + x > 0) {
+                    code.line("m = Math.max(m, " + bits + "(" + wide + "[i + " + (y * pw + x) + "]))");
+                }
+            }
+        }
+        code.line(out + "[o + oy * " + pow + " + ox] = " + (single ? "Float.intBitsToFloat(m)" : "Double.longBitsToDouble(m)"))
+                .close().close();
     }
 
     /** Whether the weight gradient's per-lane sums fit: one row of the wide length per weight. */
@@ -492,12 +533,16 @@ class ConvEmitter extends LayerEmitter {
         code.loop("j", length).line(wide + "[j] += " + sum).close();
         closeRows(code, t);
         code.close(); // ic
-        code.comment("keep the valid columns of each wide row");
-        code.line("int o = outBase + oc * " + (oh * ow))
-                .loop("oy", oh)
-                .loop("ox", ow)
-                .line(out + "[o + oy * " + ow + " + ox] = " + activate(step.activation(), wide + "[oy * " + pw + " + ox]"))
-                .close().close();
+        if (step.fusedPool() != null) {
+            poolPlane(code, wide, out);
+        } else {
+            code.comment("keep the valid columns of each wide row");
+            code.line("int o = outBase + oc * " + (oh * ow))
+                    .loop("oy", oh)
+                    .loop("ox", ow)
+                    .line(out + "[o + oy * " + ow + " + ox] = " + activate(step.activation(), wide + "[oy * " + pw + " + ox]"))
+                    .close().close();
+        }
         code.close().close();
     }
 

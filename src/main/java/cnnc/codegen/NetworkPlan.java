@@ -36,13 +36,16 @@ record NetworkPlan(Network network, boolean inference, Buffer input, List<Step> 
      *     negative, and its backward pass applies the ReLU's derivative for the convolution
      * @param derivativeApplied true for that convolution: its output gradient arrives with the
      *     derivative already applied
+     * @param fusedPool in an inference plan, the max pool that a stride-1 ReLU convolution runs on
+     *     each output plane while it is still in cache; {@code out} is then the pool's output, and
+     *     the pool has no step of its own (null otherwise)
      */
     record Step(Layer layer, Buffer in, Buffer out, Buffer inGrad, boolean inGradOnDemand, Buffer outGrad,
-            Activation activation, boolean reluInput, boolean derivativeApplied) {
+            Activation activation, boolean reluInput, boolean derivativeApplied, Layer.Pool fusedPool) {
 
         Step(Layer layer, Buffer in, Buffer out, Buffer inGrad, boolean inGradOnDemand, Buffer outGrad,
                 Activation activation) {
-            this(layer, in, out, inGrad, inGradOnDemand, outGrad, activation, false, false);
+            this(layer, in, out, inGrad, inGradOnDemand, outGrad, activation, false, false, null);
         }
     }
 
@@ -85,10 +88,17 @@ record NetworkPlan(Network network, boolean inference, Buffer input, List<Step> 
             }
             var step = new Step(layer, current, out, currentGrad, current == input, outGrad, activation);
             Step previous = steps.isEmpty() ? null : steps.get(steps.size() - 1);
+            if (inference && !last && PoolEmitter.foldsRelu(layer, previous) && ((Layer.Conv) previous.layer()).stride() == 1) {
+                // the convolution pools each plane it computes; its own output is never stored
+                steps.set(steps.size() - 1, new Step(previous.layer(), previous.in(), out, null, false, null,
+                        previous.activation(), false, false, (Layer.Pool) layer));
+                current = out;
+                continue;
+            }
             if (PoolEmitter.foldsRelu(layer, previous)) {
                 steps.set(steps.size() - 1, new Step(previous.layer(), previous.in(), previous.out(), previous.inGrad(),
-                        previous.inGradOnDemand(), previous.outGrad(), previous.activation(), false, true));
-                step = new Step(layer, current, out, currentGrad, false, outGrad, activation, true, false);
+                        previous.inGradOnDemand(), previous.outGrad(), previous.activation(), false, true, null));
+                step = new Step(layer, current, out, currentGrad, false, outGrad, activation, true, false, null);
             }
             steps.add(step);
             current = stage != null ? stage.probabilities() : out;

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.ShrinkingMode;
@@ -34,7 +35,26 @@ class InferenceMatchesTrainingProperties {
     @Property(tries = 25, seed = "4117", shrinking = ShrinkingMode.OFF)
     void inferenceEqualsTrainingForwardBitForBit(@ForAll long seed) throws Throwable {
         var random = new Random(seed);
-        Network network = GradientCheckProperties.draw(random);
+        assertInferenceMatchesTraining(GradientCheckProperties.draw(random), random);
+    }
+
+    /**
+     * The inference class pools inside a stride-1 ReLU convolution's loop, where the training
+     * class has two layers: windows that tile, that overlap, that drop an edge, after padding.
+     */
+    @Example
+    void fusedConvolutionAndPoolingMatchTraining() throws Throwable {
+        for (String body : new String[] {
+            "input 12x10x2\nconv 3 3x3 relu\npool 2x2\nconv 2 2x2 relu\npool 2x2 stride 1\n",
+            "input 11x11x1\nconv 2 2x2 pad same relu\npool 3x3 stride 2\n",
+            "input 9x13x3\nconv 4 3x2 pad 1 relu\npool 2x2\nrelu\n"}) {
+            var network = cnnc.Frontend.compile(new cnnc.diag.SourceFile("fused.cnn", body + "flatten\ndense 3 softmax\n"))
+                    .network().orElseThrow();
+            assertInferenceMatchesTraining(network, new Random(body.length()));
+        }
+    }
+
+    private static void assertInferenceMatchesTraining(Network network, Random random) throws Throwable {
         CompiledNetwork training = NetworkCompiler.compile(network, Precision.FLOAT);
         var params = (float[][]) training.newParameters();
         for (float[] tensor : params) {
