@@ -65,7 +65,7 @@ final class TrainCommand implements Callable<Integer> {
     Integer limit;
 
     @Option(names = "--backend", paramLabel = "NAME", description = "scalar (default: plain Java) or vector "
-            + "(convolutions on the incubating Vector API; faster, needs --add-modules jdk.incubator.vector, which ./cnnc adds)")
+            + "(convolution, pooling and dense layers on the incubating Vector API; faster, needs --add-modules jdk.incubator.vector, which ./cnnc adds)")
     String backend;
 
     @Override

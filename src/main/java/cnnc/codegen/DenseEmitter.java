@@ -16,12 +16,12 @@ import javax.lang.model.element.Modifier;
  * transposed weights, skipping the zeros that relu and MNIST's background leave; training
  * transposes at each forward pass (the weights change every step), inference once.
  */
-final class DenseEmitter extends LayerEmitter {
+class DenseEmitter extends LayerEmitter {
     /** Examples handled together. */
-    private static final int BLOCK = 4;
+    static final int BLOCK = 4;
 
-    private final int in, out;
-    private final String weight, bias;
+    final int in, out;
+    final String weight, bias;
 
     DenseEmitter(NetworkPlan.Step step, Precision p, boolean inference) {
         super(step, p, inference);
@@ -51,17 +51,32 @@ final class DenseEmitter extends LayerEmitter {
 
     @Override
     List<String> allocations() {
+        return allocations("");
+    }
+
+    /** The allocations, with {@code slack} added to the length of the rows that vectors run past. */
+    List<String> allocations(String slack) {
         String t = p.keyword();
         var lines = new ArrayList<String>();
-        lines.add(name + "WeightT = new " + t + "[" + in + "][" + out + "]");
-        lines.add(name + "Sums = new " + t + "[" + BLOCK + "][" + out + "]");
+        lines.add(name + "WeightT = new " + t + "[" + in + "][" + out + slack + "]");
+        lines.add(name + "Sums = new " + t + "[" + BLOCK + "][" + out + slack + "]");
         if (!inference) {
-            lines.add(name + "WeightRows = new " + t + "[" + out + "][" + in + "]");
+            lines.add(name + "WeightRows = new " + t + "[" + out + "][" + in + slack + "]");
             lines.add(name + "WeightGradRows = new " + t + "[" + out + "][" + in + "]");
             lines.add(name + "InputRows = new " + t + "[" + BLOCK + "][" + in + "]");
-            lines.add(name + "InputGradRows = new " + t + "[" + BLOCK + "][" + in + "]");
+            lines.add(name + "InputGradRows = new " + t + "[" + BLOCK + "][" + in + slack + "]");
         }
         return lines;
+    }
+
+    /** Copies the sums of examples n..n+count-1 into the output, activated; closes the example loop. */
+    void copyOutSums(Code code) {
+        String y = step.out().name();
+        code.loop("b", "count")
+                .line("int ob = (n + b) * " + out)
+                .line("System.arraycopy(" + name + "Sums[b], 0, " + y + ", ob, " + out + ")");
+        activateRange(code, step.activation(), y, "ob", out);
+        code.close().close();
     }
 
     /** Declares r0..r3 = rows[0..3] of a float[][] field. */
@@ -72,7 +87,7 @@ final class DenseEmitter extends LayerEmitter {
     }
 
     /** Declares v0..v3: element {@code index} of examples n..n+3 of {@code array}, zero past the batch. */
-    private void blockValues(Code code, String prefix, String array, int width, String index) {
+    void blockValues(Code code, String prefix, String array, int width, String index) {
         for (int b = 0; b < BLOCK; b++) {
             String value = array + "[(n + " + b + ") * " + width + " + " + index + "]";
             code.line(p.keyword() + " " + prefix + b + " = " + (b == 0 ? value : "count > " + b + " ? " + value + " : " + p.literal(0)));
@@ -90,7 +105,6 @@ final class DenseEmitter extends LayerEmitter {
     @Override
     MethodSpec forward() {
         String x = step.in().name();
-        String y = step.out().name();
         String wt = name + "WeightT";
         var code = new Code();
         if (inference) {
@@ -127,11 +141,7 @@ final class DenseEmitter extends LayerEmitter {
                 .line(p.keyword() + "[] row = " + wt + "[i]")
                 .loop("j", out).line("sum[j] += xi * row[j]").close()
                 .close().close().close();
-        code.loop("b", "count")
-                .line("int ob = (n + b) * " + out)
-                .line("System.arraycopy(" + name + "Sums[b], 0, " + y + ", ob, " + out + ")");
-        activateRange(code, step.activation(), y, "ob", out);
-        code.close().close();
+        copyOutSums(code);
         return method("Forward", "Forward pass: the bias plus each nonzero input times its row of the transposed weights.")
                 .addCode(code.build()).build();
     }
@@ -150,7 +160,7 @@ final class DenseEmitter extends LayerEmitter {
         return List.of(backwardWeights(), backwardInput());
     }
 
-    private MethodSpec backwardWeights() {
+    MethodSpec backwardWeights() {
         String g = step.outGrad().name();
         String x = step.in().name();
         String gradRows = name + "WeightGradRows";
@@ -186,7 +196,7 @@ final class DenseEmitter extends LayerEmitter {
                 .addCode(code.build()).build();
     }
 
-    private MethodSpec backwardInput() {
+    MethodSpec backwardInput() {
         String g = step.outGrad().name();
         String dx = step.inGrad().name();
         String rows = name + "WeightRows";

@@ -59,7 +59,7 @@ public final class JavaGenerator {
     public static boolean usesVectors(Network network, Backend backend) {
         return backend == Backend.VECTOR
                 && network.layers().stream().anyMatch(l -> l instanceof Layer.Conv conv && VectorConvEmitter.supports(conv)
-                        || l instanceof Layer.Pool pool && VectorPoolEmitter.supports(pool));
+                        || l instanceof Layer.Pool pool && VectorPoolEmitter.supports(pool) || l instanceof Layer.Dense);
     }
 
     public static GeneratedSource generate(Network network) {
@@ -108,7 +108,8 @@ public final class JavaGenerator {
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
                 .addJavadoc(classJavadoc());
         addConstants(type);
-        if (emitters.stream().anyMatch(e -> e instanceof VectorConvEmitter || e instanceof VectorPoolEmitter)) {
+        if (emitters.stream().anyMatch(e -> e instanceof VectorConvEmitter || e instanceof VectorPoolEmitter
+                || e instanceof VectorDenseEmitter)) {
             addSpecies(type);
         }
         if (emitters.stream().anyMatch(e -> e instanceof VectorPoolEmitter)) {

@@ -164,7 +164,7 @@ abstract class LayerEmitter {
                     ? new VectorPoolEmitter(step, p, inference)
                     : new PoolEmitter(step, p, inference);
         } else if (layer instanceof cnnc.model.Layer.Dense) {
-            return new DenseEmitter(step, p, inference);
+            return backend == Backend.VECTOR ? new VectorDenseEmitter(step, p, inference) : new DenseEmitter(step, p, inference);
         } else if (layer instanceof cnnc.model.Layer.Dropout && !inference) {
             return new DropoutEmitter(step, p, salt);
         } else if (layer instanceof cnnc.model.Layer.ActivationLayer) {

@@ -41,7 +41,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 public final class Harness {
     private static final Map<String, Integer> BATCH = Map.of("lab", 256, "mlp", 128);
 
-    /** {@code vectorEpochSeconds}: with {@code --backend vector}, NaN when the network has no convolution for it. */
+    /** {@code vectorEpochSeconds}: with {@code --backend vector}, NaN when it has no vector code for the network. */
     record Figures(double epochSeconds, double vectorEpochSeconds, double imagesPerSecond, double latencyMedianUs,
             double latencyP99Us) {}
 

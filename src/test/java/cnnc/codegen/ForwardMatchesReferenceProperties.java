@@ -36,8 +36,22 @@ class ForwardMatchesReferenceProperties {
         for (String source : new String[] {
             "input 10x11x2\nconv 2 9x8 pad 1 tanh\nflatten\ndense 3 softmax\n",
             "input 13x13x1\nconv 2 9x9 stride 2 relu\nflatten\ndense 2 sigmoid\n"}) {
-            var network = cnnc.Frontend.compile(new cnnc.diag.SourceFile("large.cnn", source)).network().orElseThrow();
-            checkForward(network, new Random(5));
+            checkForward(RandomNetworks.parse(source), new Random(5));
+        }
+    }
+
+    /**
+     * Layers wider than two vectors: the vector backend's dense tiles then cover several vector
+     * pairs, the last one partial (the random networks' dense layers fit in one vector).
+     */
+    @Example
+    void wideDenseLayersToo() {
+        for (String source : new String[] {
+            "input 70\ndense 37 relu\ndense 5 softmax\n",
+            "input 6x6x2\nconv 3 3x3 relu\nflatten\ndense 50 tanh\ndense 33 sigmoid\n"}) {
+            for (Backend backend : Backend.values()) {
+                checkForward(RandomNetworks.parse(source), new Random(7), backend);
+            }
         }
     }
 

@@ -62,8 +62,7 @@ class GradientCheckProperties {
         for (String source : new String[] {
             "input 10x11x2\nconv 2 9x8 pad 1 tanh\nflatten\ndense 3 softmax\n",
             "input 13x13x1\nconv 2 9x9 stride 2 relu\nflatten\ndense 2 sigmoid\n"}) {
-            var network = cnnc.Frontend.compile(new cnnc.diag.SourceFile("large.cnn", source)).network().orElseThrow();
-            checkGradients(network, new Random(3), 3);
+            checkGradients(RandomNetworks.parse(source), new Random(3), 3);
         }
     }
 

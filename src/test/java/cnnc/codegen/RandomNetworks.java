@@ -17,6 +17,11 @@ final class RandomNetworks {
 
     private RandomNetworks() {}
 
+    /** A network from .cnn source that the test knows to be valid. */
+    static Network parse(String source) {
+        return Frontend.compile(new SourceFile("test.cnn", source)).network().orElseThrow();
+    }
+
     static Optional<Network> draw(Random r) {
         var src = new StringBuilder();
         boolean volume = r.nextInt(6) != 0;
