@@ -24,13 +24,24 @@ class ExamplesCompileTest {
     @ParameterizedTest
     @ValueSource(strings = {"lab", "mlp", "lenet5", "binary", "alexnet", "vgg16"})
     void exampleCompilesWithSmallMethods(String name) throws IOException {
+        assertSmallMethods(name, Backend.SCALAR);
+    }
+
+    /** The vector backend's kernels too: HotSpot would not compile a larger one at all. */
+    @ParameterizedTest
+    @ValueSource(strings = {"lab", "mlp", "lenet5", "binary", "alexnet", "vgg16"})
+    void exampleCompilesWithSmallMethodsOnTheVectorBackend(String name) throws IOException {
+        assertSmallMethods(name, Backend.VECTOR);
+    }
+
+    private static void assertSmallMethods(String name, Backend backend) throws IOException {
         Network network = GoldenSourceTest.load(Path.of("examples", name + ".cnn"));
-        CompiledNetwork compiled = NetworkCompiler.compile(network);
+        CompiledNetwork compiled = NetworkCompiler.compile(network, Precision.FLOAT, backend);
         int largest = 0;
         for (var m : ClassFileReader.methodSizes(compiled.classFile())) {
             largest = Math.max(largest, m.codeLength());
         }
-        assertTrue(largest > 0 && largest <= MethodSizeCheck.HUGE_METHOD_LIMIT, name + ": largest method " + largest);
+        assertTrue(largest > 0 && largest <= MethodSizeCheck.HUGE_METHOD_LIMIT, name + " " + backend + ": largest method " + largest);
         assertEquals(network.totalParams(), compiled.parameters().stream().mapToLong(Parameter::size).sum());
     }
 
