@@ -62,19 +62,11 @@ class DenseEmitter extends LayerEmitter {
         lines.add(name + "Sums = new " + t + "[" + BLOCK + "][" + out + slack + "]");
         if (!inference) {
             lines.add(name + "WeightRows = new " + t + "[" + out + "][" + in + slack + "]");
-            lines.add(name + "WeightGradRows = new " + t + "[" + out + "][" + in + slack + "]");
+            lines.add(name + "WeightGradRows = new " + t + "[" + out + "][" + in + "]");
             lines.add(name + "InputRows = new " + t + "[" + BLOCK + "][" + in + "]");
             lines.add(name + "InputGradRows = new " + t + "[" + BLOCK + "][" + in + slack + "]");
         }
         return lines;
-    }
-
-    /** Adds the weight-gradient rows into the flat gradient the optimizer reads. */
-    void addRowsToGradient(Code code) {
-        code.comment("the rows' sums into the flat gradient the optimizer reads");
-        code.loop("j", out).line(p.keyword() + "[] gr = " + name + "WeightGradRows[j]").line("int wb = j * " + in)
-                .loop("i", in).line(weight + "Grad[wb + i] += gr[i]").close()
-                .close();
     }
 
     /** Copies the sums of examples n..n+count-1 into the output, activated; closes the example loop. */
@@ -196,7 +188,10 @@ class DenseEmitter extends LayerEmitter {
                 .close()
                 .close()
                 .close();
-        addRowsToGradient(code);
+        code.comment("the rows' sums into the flat gradient the optimizer reads");
+        code.loop("j", out).line(p.keyword() + "[] gr = " + gradRows + "[j]").line("int wb = j * " + in)
+                .loop("i", in).line(weight + "Grad[wb + i] += gr[i]").close()
+                .close();
         return method("BackwardWeights", "Applies the activation's derivative, then accumulates the bias and weight gradients.")
                 .addCode(code.build()).build();
     }

@@ -11,8 +11,7 @@ import javax.lang.model.element.Modifier;
  * their sums in memory (C2 holds no vector sum in a register), a load and a store per
  * multiply-add. Here the forward pass and the input gradient run in tiles of four examples by
  * two vectors of outputs whose sums stay in registers: each weight vector loaded feeds four
- * multiply-adds. The weight gradient runs in tiles of four units by two vectors of inputs, summed
- * over the whole batch in registers.
+ * multiply-adds. The weight gradient keeps the scalar emitter's code.
  *
  * <p>Rows are padded by two vectors of zeros, so a tile may run past the last unit or input; what
  * lands there is never copied out.
@@ -60,17 +59,8 @@ final class VectorDenseEmitter extends DenseEmitter {
     }
 
     @Override
-    List<String> buffersReadPastEnd() {
-        return inference ? List.of() : List.of(step.in().name());
-    }
-
-    @Override
     List<MethodSpec> helpers() {
         var methods = new ArrayList<>(super.helpers());
-        methods.add(weightTile(BLOCK));
-        if (out % BLOCK != 0) {
-            methods.add(weightTile(out % BLOCK));
-        }
         methods.add(tile("ForwardTile", step.in().name(), in, in, name + "WeightT", name + "Sums", name + "BiasPadded",
                 "Units j to j + 2V - 1 of examples n to n + count - 1: bias plus each input times its row of the transposed weights."));
         methods.add(tile("InputTile", step.outGrad().name(), out, out, name + "WeightRows", name + "InputGradRows", null,
@@ -111,65 +101,6 @@ final class VectorDenseEmitter extends DenseEmitter {
         return MethodSpec.methodBuilder(name + suffix).addModifiers(Modifier.PRIVATE)
                 .addParameter(int.class, "n").addParameter(int.class, "count").addParameter(int.class, "j")
                 .addJavadoc(javadoc + "\n")
-                .addCode(code.build()).build();
-    }
-
-    @Override
-    MethodSpec backwardWeights() {
-        String g = step.outGrad().name();
-        var code = new Code();
-        deriveRange(code, step.activation(), g, step.out().name(), "batch * " + out);
-        code.loop("n", "batch").line("int gb = n * " + out)
-                .loop("j", out).line(bias + "Grad[j] += " + g + "[gb + j]").close()
-                .close();
-        code.line("int V = SPECIES.length()");
-        int full = out / BLOCK * BLOCK;
-        if (full > 0) {
-            code.open("for (int j = 0; j < " + full + "; j += " + BLOCK + ")")
-                    .open("for (int i = 0; i < " + in + "; i += 2 * V)")
-                    .line(name + "WeightTile" + BLOCK + "(batch, j, i)")
-                    .close().close();
-        }
-        if (full < out) {
-            code.open("for (int i = 0; i < " + in + "; i += 2 * V)")
-                    .line(name + "WeightTile" + (out - full) + "(batch, " + full + ", i)")
-                    .close();
-        }
-        addRowsToGradient(code);
-        return method("BackwardWeights", "Applies the activation's derivative, then sums the bias and weight gradients over the batch, with the Vector API.")
-                .addCode(code.build()).build();
-    }
-
-    /**
-     * Weight gradients of units j to j + units - 1 for inputs i to i + 2V - 1, summed over the
-     * batch in registers. The last example's input vectors may run past the buffer's end (it has
-     * slack), and lanes past the last input land in the rows' padding.
-     */
-    private MethodSpec weightTile(int units) {
-        String x = step.in().name();
-        String g = step.outGrad().name();
-        var code = new Code();
-        code.line("int V = SPECIES.length()");
-        for (int u = 0; u < units; u++) {
-            code.line(vt + " a" + u + "x0 = " + vt + ".zero(SPECIES), a" + u + "x1 = a" + u + "x0");
-        }
-        code.loop("n", "batch")
-                .line("int xb = n * " + in + " + i")
-                .line("int gb = n * " + out + " + j")
-                .line(vt + " x0 = " + vt + ".fromArray(SPECIES, " + x + ", xb), x1 = " + vt + ".fromArray(SPECIES, " + x + ", xb + V)");
-        for (int u = 0; u < units; u++) {
-            code.line(vt + " d" + u + " = " + vt + ".broadcast(SPECIES, " + g + "[gb" + (u == 0 ? "" : " + " + u) + "])")
-                    .line("a" + u + "x0 = x0.fma(d" + u + ", a" + u + "x0)")
-                    .line("a" + u + "x1 = x1.fma(d" + u + ", a" + u + "x1)");
-        }
-        code.close();
-        for (int u = 0; u < units; u++) {
-            String row = name + "WeightGradRows[j" + (u == 0 ? "" : " + " + u) + "]";
-            code.line("a" + u + "x0.intoArray(" + row + ", i)").line("a" + u + "x1.intoArray(" + row + ", i + V)");
-        }
-        return MethodSpec.methodBuilder(name + "WeightTile" + units).addModifiers(Modifier.PRIVATE)
-                .addParameter(int.class, "batch").addParameter(int.class, "j").addParameter(int.class, "i")
-                .addJavadoc("Weight gradients of units j to j + " + (units - 1) + " for inputs i to i + 2V - 1, summed over the batch.\n")
                 .addCode(code.build()).build();
     }
 
