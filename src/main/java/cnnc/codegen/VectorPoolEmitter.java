@@ -11,7 +11,9 @@ import java.util.List;
  * vectors of each input row give one vector of outputs: a vertical max of the two rows, then
  * the even and odd lanes pulled apart by a shuffle and maxed. The backward pass does the same
  * in reverse: masks for the first element equal to each maximum, and the gradients
- * interleaved back into rows.
+ * interleaved back into rows. Equal here is a float compare, where the scalar pooling compares
+ * bits: in a window whose maximum is 0 with a -0.0 before it, this one passes the gradient to
+ * the -0.0. After a ReLU there is no -0.0, and a maximum of 0 passes no gradient anyway.
  *
  * <p>Vectors run past the end of a row: the extra lanes read neighbouring values and write into
  * the next row, which a later step writes again. The backward pass walks each row's vectors from
