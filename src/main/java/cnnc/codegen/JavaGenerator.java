@@ -30,6 +30,7 @@ public final class JavaGenerator {
     private final Network network;
     private final NetworkPlan plan;
     private final Precision p;
+    private final Backend backend;
     private final List<Parameter> parameters;
     private final List<LayerEmitter> emitters = new ArrayList<>();
 
@@ -37,6 +38,7 @@ public final class JavaGenerator {
         this.network = network;
         this.plan = NetworkPlan.of(network);
         this.p = precision;
+        this.backend = backend;
         this.parameters = Parameter.of(network);
         int salt = 0;
         for (NetworkPlan.Step step : plan.steps()) {
@@ -57,9 +59,7 @@ public final class JavaGenerator {
 
     /** Whether the generated code uses the Vector API (and needs its module to compile and run). */
     public static boolean usesVectors(Network network, Backend backend) {
-        return backend == Backend.VECTOR
-                && network.layers().stream().anyMatch(l -> l instanceof Layer.Conv conv && VectorConvEmitter.supports(conv)
-                        || l instanceof Layer.Pool pool && VectorPoolEmitter.supports(pool) || l instanceof Layer.Dense);
+        return network.layers().stream().anyMatch(l -> LayerEmitter.vectorized(l, backend));
     }
 
     public static GeneratedSource generate(Network network) {
@@ -108,8 +108,7 @@ public final class JavaGenerator {
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
                 .addJavadoc(classJavadoc());
         addConstants(type);
-        if (emitters.stream().anyMatch(e -> e instanceof VectorConvEmitter || e instanceof VectorPoolEmitter
-                || e instanceof VectorDenseEmitter)) {
+        if (usesVectors(network, backend)) {
             addSpecies(type);
         }
         if (emitters.stream().anyMatch(e -> e instanceof VectorPoolEmitter)) {

@@ -149,6 +149,16 @@ abstract class LayerEmitter {
         }
     }
 
+    /** Whether the layer's code is written on the Vector API: the one rule {@link #of} and the compiler follow. */
+    static boolean vectorized(cnnc.model.Layer layer, Backend backend) {
+        if (backend != Backend.VECTOR) {
+            return false;
+        }
+        return layer instanceof cnnc.model.Layer.Conv conv && VectorConvEmitter.supports(conv)
+                || layer instanceof cnnc.model.Layer.Pool pool && VectorPoolEmitter.supports(pool)
+                || layer instanceof cnnc.model.Layer.Dense;
+    }
+
     /**
      * The emitter for a step. In inference mode there are no dropout steps (the plan leaves them
      * out) and no training members; {@code salt} tells dropout layers apart.
@@ -156,15 +166,15 @@ abstract class LayerEmitter {
     static LayerEmitter of(NetworkPlan.Step step, Precision p, boolean inference, int salt, Backend backend) {
         cnnc.model.Layer layer = step.layer();
         if (layer instanceof cnnc.model.Layer.Conv conv) {
-            return backend == Backend.VECTOR && VectorConvEmitter.supports(conv)
+            return vectorized(layer, backend)
                     ? new VectorConvEmitter(step, p, inference)
                     : new ConvEmitter(step, p, inference);
         } else if (layer instanceof cnnc.model.Layer.Pool pool) {
-            return backend == Backend.VECTOR && VectorPoolEmitter.supports(pool)
+            return vectorized(layer, backend)
                     ? new VectorPoolEmitter(step, p, inference)
                     : new PoolEmitter(step, p, inference);
         } else if (layer instanceof cnnc.model.Layer.Dense) {
-            return backend == Backend.VECTOR ? new VectorDenseEmitter(step, p, inference) : new DenseEmitter(step, p, inference);
+            return vectorized(layer, backend) ? new VectorDenseEmitter(step, p, inference) : new DenseEmitter(step, p, inference);
         } else if (layer instanceof cnnc.model.Layer.Dropout && !inference) {
             return new DropoutEmitter(step, p, salt);
         } else if (layer instanceof cnnc.model.Layer.ActivationLayer) {
