@@ -353,31 +353,22 @@ class ConvEmitter extends LayerEmitter {
 
     /**
      * The fused max pool of an inference plan: the ReLU in place over plane oc's wide rows, then
-     * each window's maximum straight from them into the pool's output. ReLU outputs order as their
-     * bits do, so the maximum is an integer one, as in {@link PoolEmitter}.
+     * each window's maximum straight from them into the pool's output (an integer one, as in
+     * {@link PoolEmitter}).
      */
     private void poolPlane(Code code, String wide, String out) {
         Layer.Pool pool = step.fusedPool();
         int poh = pool.out().height();
         int pow = pool.out().width();
         int s = pool.stride();
-        boolean single = p == Precision.FLOAT;
-        String bits = single ? "Float.floatToRawIntBits" : "Double.doubleToRawLongBits";
         code.loop("j", wideLength()).line(wide + "[j] = " + activate(step.activation(), wide + "[j]")).close();
         code.line("int o = outBase + oc * " + (poh * pow))
                 .loop("oy", poh)
                 .line("int r = oy * " + (s * pw))
                 .loop("ox", pow)
-                .line("int i = r + ox" + (s == 1 ? "" : " * " + s))
-                .line((single ? "int" : "long") + " m = " + bits + "(" + wide + "[i])");
-        for (int y = 0; y < pool.windowHeight(); y++) {
-            for (int x = 0; x < pool.windowWidth(); x++) {
-                if (y + x > 0) {
-                    code.line("m = Math.max(m, " + bits + "(" + wide + "[i + " + (y * pw + x) + "]))");
-                }
-            }
-        }
-        code.line(out + "[o + oy * " + pow + " + ox] = " + (single ? "Float.intBitsToFloat(m)" : "Double.longBitsToDouble(m)"))
+                .line("int i = r + ox" + (s == 1 ? "" : " * " + s));
+        PoolEmitter.windowMaxBits(code, pool, p, wide, pw);
+        code.line(out + "[o + oy * " + pow + " + ox] = " + PoolEmitter.fromBits(p, "m"))
                 .close().close();
     }
 

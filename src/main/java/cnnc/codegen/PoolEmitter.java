@@ -67,15 +67,8 @@ class PoolEmitter extends LayerEmitter {
         if (max() && unrolled() && step.reluInput()) {
             // ReLU outputs are never negative (nor -0.0), and such floats order as their bits
             // do: an integer max is one conditional move where Math.max on floats takes four
-            code.line(bitsType() + " m = " + bits() + "(" + in + "[i])");
-            for (int y = 0; y < fh; y++) {
-                for (int x = 0; x < fw; x++) {
-                    if (y + x > 0) {
-                        code.line("m = Math.max(m, " + bits() + "(" + in + "[" + at(y * iw + x) + "]))");
-                    }
-                }
-            }
-            code.line(out + "[o + oy * " + ow + " + ox] = " + fromBits("m"));
+            windowMaxBits(code, pool, p, in, iw);
+            code.line(out + "[o + oy * " + ow + " + ox] = " + fromBits(p, "m"));
         } else if (max()) {
             code.line(type + " m = " + in + "[i]");
             if (unrolled()) {
@@ -132,8 +125,8 @@ class PoolEmitter extends LayerEmitter {
             // The gradient goes to the first element equal to the window's maximum (PyTorch's
             // choice on ties). Math.max returned one of the window's values as it is, so comparing
             // bits finds it; integer compares, unlike float ones, need no branch.
-            String bits = bits();
-            String bitsType = bitsType();
+            String bits = bits(p);
+            String bitsType = bitsType(p);
             String out = step.out().name();
             openWindows(code);
             code.line("int k = o + oy * " + ow + " + ox")
@@ -156,7 +149,7 @@ class PoolEmitter extends LayerEmitter {
                         String idx = at(y * iw + x);
                         code.line(bitsType + " e" + tap + " = " + bits + "(" + step.in().name() + "[" + idx + "]) == m ? "
                                         + minusOne + " : " + zero)
-                                .line(dIn + "[" + idx + "] " + (tiled ? "=" : "+=") + " " + fromBits("d & e" + tap + " & ~taken"));
+                                .line(dIn + "[" + idx + "] " + (tiled ? "=" : "+=") + " " + fromBits(p, "d & e" + tap + " & ~taken"));
                         if (tap < fh * fw - 1) {
                             code.line("taken |= e" + tap);
                         }
@@ -200,15 +193,32 @@ class PoolEmitter extends LayerEmitter {
         return s == fh && s == fw && oh * s == ih && ow * s == iw;
     }
 
-    private String bits() {
+    /**
+     * Declares {@code m}, the integer maximum over the bits of the window whose corner is at
+     * {@code i} in {@code array} (rows {@code rowStride} apart): the maximum of the values
+     * themselves when none is negative, as after a ReLU. One conditional move where Math.max on
+     * floats takes four.
+     */
+    static void windowMaxBits(Code code, Layer.Pool pool, Precision p, String array, int rowStride) {
+        code.line(bitsType(p) + " m = " + bits(p) + "(" + array + "[i])");
+        for (int y = 0; y < pool.windowHeight(); y++) {
+            for (int x = 0; x < pool.windowWidth(); x++) {
+                if (y + x > 0) {
+                    code.line("m = Math.max(m, " + bits(p) + "(" + array + "[" + at(y * rowStride + x) + "]))");
+                }
+            }
+        }
+    }
+
+    private static String bits(Precision p) {
         return p == Precision.FLOAT ? "Float.floatToRawIntBits" : "Double.doubleToRawLongBits";
     }
 
-    private String bitsType() {
+    private static String bitsType(Precision p) {
         return p == Precision.FLOAT ? "int" : "long";
     }
 
-    private String fromBits(String value) {
+    static String fromBits(Precision p, String value) {
         return (p == Precision.FLOAT ? "Float.intBitsToFloat(" : "Double.longBitsToDouble(") + value + ")";
     }
 
