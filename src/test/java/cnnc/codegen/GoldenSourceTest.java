@@ -9,36 +9,50 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The generated source of the course lab network, held as a golden file so that every change to
- * the generator shows up in review. After an intended change, regenerate it with
+ * The generated sources of every example network, held as golden files so that every change to
+ * the generator shows up in review: the training class on both backends and the inference class
+ * that {@code cnnc build} packs. After an intended change, regenerate them with
  * {@code mvn test -Dtest=GoldenSourceTest -Dcnnc.updateGolden=true} and review the diff.
  */
 class GoldenSourceTest {
-    private static final Path GOLDEN = Path.of("src/test/resources/golden/LabNetwork.java.txt");
-    private static final Path GOLDEN_INFERENCE = Path.of("src/test/resources/golden/LabNetworkInference.java.txt");
+    private static final Path GOLDEN = Path.of("src/test/resources/golden");
 
-    @Test
-    void labNetworkSourceIsUnchanged() throws IOException {
-        Network lab = load(Path.of("examples/lab.cnn"));
-        String code = JavaGenerator.generate(lab).code();
-        if (Boolean.getBoolean("cnnc.updateGolden")) {
-            Files.writeString(GOLDEN, code, StandardCharsets.UTF_8);
-        }
-        assertEquals(Files.readString(GOLDEN, StandardCharsets.UTF_8), code);
+    @ParameterizedTest
+    @ValueSource(strings = {"lab", "mlp", "lenet5", "binary", "alexnet", "vgg16"})
+    void trainingSourceIsUnchanged(String example) throws IOException {
+        Network network = load(Path.of("examples", example + ".cnn"));
+        String code = JavaGenerator.generate(network).code();
+        assertGolden(example.equals("lab") ? "LabNetwork.java.txt" : example + ".scalar.java.txt", code);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"lab", "mlp", "lenet5", "binary", "alexnet", "vgg16"})
+    void vectorTrainingSourceIsUnchanged(String example) throws IOException {
+        Network network = load(Path.of("examples", example + ".cnn"));
+        String code = JavaGenerator.generate(network, JavaGenerator.DEFAULT_PACKAGE, null, Precision.FLOAT,
+                Backend.VECTOR).code();
+        assertGolden(example + ".vector.java.txt", code);
     }
 
     /** The inference-only class that {@code cnnc build} packs into jars. */
-    @Test
-    void labInferenceSourceIsUnchanged() throws IOException {
-        Network lab = load(Path.of("examples/lab.cnn"));
-        String code = InferenceGenerator.generate(lab, "com.example.digits", null).code();
+    @ParameterizedTest
+    @ValueSource(strings = {"lab", "mlp", "lenet5", "binary", "alexnet", "vgg16"})
+    void inferenceSourceIsUnchanged(String example) throws IOException {
+        Network network = load(Path.of("examples", example + ".cnn"));
+        String code = InferenceGenerator.generate(network, "com.example.digits", null).code();
+        assertGolden(example.equals("lab") ? "LabNetworkInference.java.txt" : example + ".inference.java.txt", code);
+    }
+
+    private static void assertGolden(String file, String code) throws IOException {
+        Path golden = GOLDEN.resolve(file);
         if (Boolean.getBoolean("cnnc.updateGolden")) {
-            Files.writeString(GOLDEN_INFERENCE, code, StandardCharsets.UTF_8);
+            Files.writeString(golden, code, StandardCharsets.UTF_8);
         }
-        assertEquals(Files.readString(GOLDEN_INFERENCE, StandardCharsets.UTF_8), code);
+        assertEquals(Files.readString(golden, StandardCharsets.UTF_8), code, file);
     }
 
     static Network load(Path path) throws IOException {
