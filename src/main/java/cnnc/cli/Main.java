@@ -13,7 +13,7 @@ public final class Main implements Runnable {
     @picocli.CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    public static final String VERSION = "0.1.0";
+    public static final String VERSION = cnnc.Version.VERSION;
 
     @Override
     public void run() {

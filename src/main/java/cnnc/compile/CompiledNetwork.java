@@ -1,7 +1,7 @@
 package cnnc.compile;
 
 import cnnc.codegen.GeneratedSource;
-import cnnc.codegen.Parameter;
+import cnnc.model.Parameter;
 import cnnc.codegen.Precision;
 import cnnc.model.Network;
 import java.lang.invoke.MethodHandle;

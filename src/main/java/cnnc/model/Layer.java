@@ -3,6 +3,7 @@ package cnnc.model;
 import cnnc.ast.Activation;
 import cnnc.ast.PoolKind;
 import cnnc.diag.Span;
+import java.util.List;
 
 /**
  * A checked layer: every shape known and valid. Names are the kind plus a 1-based ordinal of
@@ -39,6 +40,47 @@ public sealed interface Layer {
     /** A short type for the summary table, e.g. {@code Conv 3x3}. */
     String typeLabel();
 
+    /** The activation the layer applies to its output (linear for layers that have none). */
+    default Activation activation() {
+        return Activation.LINEAR;
+    }
+
+    /** The trainable tensors, in model-file order: weight, then bias. */
+    default List<Parameter> parameters() {
+        return List.of();
+    }
+
+    /** The L1 penalty on the layer's weights (0 for none). */
+    default double l1() {
+        return 0;
+    }
+
+    /** The L2 penalty on the layer's weights (0 for none). */
+    default double l2() {
+        return 0;
+    }
+
+    /** Calls the visitor's method for this kind of layer: the one place later stages dispatch on it. */
+    <R> R accept(Visitor<R> visitor);
+
+    /**
+     * One method per kind of layer. A new kind adds a method here, and the compiler then points
+     * at every stage that must learn it.
+     */
+    interface Visitor<R> {
+        R conv(Conv conv);
+
+        R pool(Pool pool);
+
+        R flatten(Flatten flatten);
+
+        R dense(Dense dense);
+
+        R dropout(Dropout dropout);
+
+        R activation(ActivationLayer activation);
+    }
+
     /** conv K KHxKW: weights laid out [K][C][KH][KW] as PyTorch does. */
     record Conv(String name, Shape.Volume in, Shape.Volume out, Span span, String source, int kernelHeight,
             int kernelWidth, int stride, int padTop, int padLeft, int padBottom, int padRight,
@@ -74,6 +116,21 @@ public sealed interface Layer {
         public String typeLabel() {
             return "Conv " + kernelHeight + "x" + kernelWidth + (stride == 1 ? "" : " /" + stride);
         }
+
+        @Override
+        public List<Parameter> parameters() {
+            int taps = kernelHeight * kernelWidth;
+            return List.of(
+                    new Parameter(this, name + ".weight", name + "Weight",
+                            new int[] {filters(), in.channels(), kernelHeight, kernelWidth},
+                            in.channels() * taps, filters() * taps),
+                    new Parameter(this, name + ".bias", name + "Bias", new int[] {filters()}, 0, 0));
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.conv(this);
+        }
     }
 
     record Pool(String name, Shape.Volume in, Shape.Volume out, Span span, String source, PoolKind kind,
@@ -83,6 +140,11 @@ public sealed interface Layer {
             return (kind == PoolKind.MAX ? "MaxPool " : "AvgPool ") + windowHeight + "x" + windowWidth
                     + (stride == windowHeight && stride == windowWidth ? "" : " /" + stride);
         }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.pool(this);
+        }
     }
 
     /** Orders values C, H, W as PyTorch's flatten does, so weights files carry over. */
@@ -90,6 +152,11 @@ public sealed interface Layer {
         @Override
         public String typeLabel() {
             return "Flatten";
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.flatten(this);
         }
     }
 
@@ -123,6 +190,19 @@ public sealed interface Layer {
         public String typeLabel() {
             return "Dense";
         }
+
+        @Override
+        public List<Parameter> parameters() {
+            return List.of(
+                    new Parameter(this, name + ".weight", name + "Weight", new int[] {units(), in.length()},
+                            in.length(), units()),
+                    new Parameter(this, name + ".bias", name + "Bias", new int[] {units()}, 0, 0));
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.dense(this);
+        }
     }
 
     /** Inverted dropout: scales kept values by 1/(1-rate) while training, nothing at inference. */
@@ -131,6 +211,11 @@ public sealed interface Layer {
         public String typeLabel() {
             return "Dropout " + rate;
         }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.dropout(this);
+        }
     }
 
     record ActivationLayer(String name, Shape in, Shape out, Span span, String source, Activation activation)
@@ -138,6 +223,11 @@ public sealed interface Layer {
         @Override
         public String typeLabel() {
             return "Activation";
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.activation(this);
         }
     }
 }

@@ -1,6 +1,6 @@
 package cnnc.train;
 
-import cnnc.codegen.Parameter;
+import cnnc.model.Parameter;
 import java.util.List;
 import java.util.SplittableRandom;
 

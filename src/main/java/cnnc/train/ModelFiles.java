@@ -1,7 +1,7 @@
 package cnnc.train;
 
-import cnnc.cli.Main;
-import cnnc.codegen.Parameter;
+import cnnc.Version;
+import cnnc.model.Parameter;
 import cnnc.io.ModelFileException;
 import cnnc.io.SafeTensors;
 import cnnc.io.SafeTensorsFile;
@@ -47,7 +47,7 @@ public final class ModelFiles {
     private static Map<String, String> metadata(Network network) {
         var metadata = new LinkedHashMap<String, String>();
         metadata.put(SOURCE_KEY, network.source().text());
-        metadata.put(VERSION_KEY, Main.VERSION);
+        metadata.put(VERSION_KEY, Version.VERSION);
         metadata.put("format", "pt");
         return metadata;
     }

@@ -1,7 +1,6 @@
 package cnnc.train;
 
-import cnnc.codegen.Parameter;
-import cnnc.model.Layer;
+import cnnc.model.Parameter;
 import java.util.List;
 
 /**
@@ -23,14 +22,8 @@ final class Regularization {
             if (p.isBias()) {
                 continue;
             }
-            Layer layer = p.layer();
-            if (layer instanceof Layer.Conv c) {
-                l1[t] = (float) c.l1();
-                l2[t] = (float) c.l2();
-            } else if (layer instanceof Layer.Dense d) {
-                l1[t] = (float) d.l1();
-                l2[t] = (float) d.l2();
-            }
+            l1[t] = (float) p.layer().l1();
+            l2[t] = (float) p.layer().l2();
             found |= l1[t] != 0 || l2[t] != 0;
         }
         any = found;

@@ -1,6 +1,6 @@
 package cnnc.train;
 
-import cnnc.codegen.Parameter;
+import cnnc.model.Parameter;
 import cnnc.compile.CompiledNetwork;
 import cnnc.data.Dataset;
 import cnnc.model.Network;

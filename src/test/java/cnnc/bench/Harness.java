@@ -2,7 +2,7 @@ package cnnc.bench;
 
 import cnnc.codegen.Backend;
 import cnnc.codegen.JavaGenerator;
-import cnnc.codegen.Parameter;
+import cnnc.model.Parameter;
 import cnnc.codegen.Precision;
 import cnnc.compile.CompiledNetwork;
 import cnnc.compile.NetworkCompiler;

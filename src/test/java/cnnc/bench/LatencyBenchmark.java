@@ -1,6 +1,6 @@
 package cnnc.bench;
 
-import cnnc.codegen.Parameter;
+import cnnc.model.Parameter;
 import cnnc.data.Dataset;
 import cnnc.data.Mnist;
 import cnnc.model.Network;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cnnc.Frontend;
-import cnnc.codegen.Parameter;
+import cnnc.model.Parameter;
 import cnnc.diag.SourceFile;
 import cnnc.model.Network;
 import cnnc.train.GlorotUniform;

@@ -1,5 +1,6 @@
 package cnnc.cli;
 
+import cnnc.Version;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -105,7 +106,7 @@ class MainTest {
         assertTrue(help.out().contains("check") && help.out().contains("summary"), help.out());
         CliRun version = CliRun.of("--version");
         assertEquals(0, version.exitCode());
-        assertEquals("cnnc " + Main.VERSION + "\n", version.out());
+        assertEquals("cnnc " + Version.VERSION + "\n", version.out());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package cnnc.codegen;
 
+import cnnc.model.Parameter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 

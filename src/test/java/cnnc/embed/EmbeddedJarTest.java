@@ -372,9 +372,9 @@ class EmbeddedJarTest {
         // The weights of another network: the binary example's first conv has 8 filters, not 10.
         Path other = Path.of("examples/binary.cnn");
         Network binary = Frontend.compile(new SourceFile(other.toString(), Files.readString(other))).network().orElseThrow();
-        float[][] zeros = new float[cnnc.codegen.Parameter.of(binary).size()][];
+        float[][] zeros = new float[cnnc.model.Parameter.of(binary).size()][];
         for (int i = 0; i < zeros.length; i++) {
-            zeros[i] = new float[cnnc.codegen.Parameter.of(binary).get(i).size()];
+            zeros[i] = new float[cnnc.model.Parameter.of(binary).get(i).size()];
         }
         assertMessage(fromStream, ModelFiles.toBytes(binary, zeros),
                 "tensor conv1.weight has shape [8, 1, 3, 3] but LabNetwork needs [10, 1, 3, 3]");

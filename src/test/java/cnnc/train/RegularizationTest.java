@@ -2,7 +2,7 @@ package cnnc.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import cnnc.codegen.Parameter;
+import cnnc.model.Parameter;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
