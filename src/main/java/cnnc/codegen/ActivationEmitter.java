@@ -1,12 +1,13 @@
 package cnnc.codegen;
 
+import cnnc.plan.Step;
 import com.palantir.javapoet.MethodSpec;
 
 /** A standalone activation layer (not the final softmax or sigmoid, which the output stage fuses with the loss). */
 final class ActivationEmitter extends LayerEmitter {
     private final int size;
 
-    ActivationEmitter(NetworkPlan.Step step, Precision p, boolean inference) {
+    ActivationEmitter(Step step, Precision p, boolean inference) {
         super(step, p, inference);
         size = step.layer().out().size();
     }

@@ -1,5 +1,7 @@
 package cnnc.codegen;
 
+import cnnc.plan.Step;
+import cnnc.plan.ReluFold;
 import cnnc.model.Layer;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
@@ -32,7 +34,7 @@ class ConvEmitter extends LayerEmitter {
     final boolean padded;
     final String weight, bias;
 
-    ConvEmitter(NetworkPlan.Step step, Precision p, boolean inference) {
+    ConvEmitter(Step step, Precision p, boolean inference) {
         super(step, p, inference);
         this.conv = (Layer.Conv) step.layer();
         ih = conv.in().height();
@@ -57,7 +59,7 @@ class ConvEmitter extends LayerEmitter {
 
     /** Values per example in the output buffer: the fused pool's output, if any. */
     private int outSize() {
-        return step.fusedPool() != null ? step.fusedPool().out().size() : k * oh * ow;
+        return step.fusedPool().isPresent() ? step.fusedPool().get().out().size() : k * oh * ow;
     }
 
     private String src() {
@@ -333,7 +335,7 @@ class ConvEmitter extends LayerEmitter {
                 .loop("ic", c);
         multiplyAddColumns(code, wide, name + "Columns", "ic", false, length);
         code.close(); // ic
-        if (step.fusedPool() != null) {
+        if (step.fusedPool().isPresent()) {
             poolPlane(code, wide, out);
         } else {
             code.line("int o = outBase + oc * " + (oh * ow))
@@ -346,7 +348,7 @@ class ConvEmitter extends LayerEmitter {
     }
 
     private String fusedPoolNote() {
-        Layer.Pool pool = step.fusedPool();
+        Layer.Pool pool = step.fusedPool().orElse(null);
         return pool == null ? "" : " Each plane then goes\nthrough {@code " + pool.source() + "} (line " + pool.span().line()
                 + ") while still in cache, down to " + pool.out().text() + ".";
     }
@@ -357,7 +359,7 @@ class ConvEmitter extends LayerEmitter {
      * {@link PoolEmitter}).
      */
     private void poolPlane(Code code, String wide, String out) {
-        Layer.Pool pool = step.fusedPool();
+        Layer.Pool pool = step.fusedPool().orElseThrow();
         int poh = pool.out().height();
         int pow = pool.out().width();
         int s = pool.stride();
@@ -524,7 +526,7 @@ class ConvEmitter extends LayerEmitter {
         code.loop("j", length).line(wide + "[j] += " + sum).close();
         closeRows(code, t);
         code.close(); // ic
-        if (step.fusedPool() != null) {
+        if (step.fusedPool().isPresent()) {
             poolPlane(code, wide, out);
         } else {
             code.comment("keep the valid columns of each wide row");
@@ -619,7 +621,7 @@ class ConvEmitter extends LayerEmitter {
      */
     boolean backwardBiasHasWork() {
         return !biasSummedWithWeights()
-                || (step.activation() != cnnc.ast.Activation.LINEAR && !step.derivativeApplied());
+                || (step.activation() != cnnc.ast.Activation.LINEAR && step.reluFold() != ReluFold.DERIVATIVE_IN_NEXT_POOL);
     }
 
     MethodSpec backwardBias() {

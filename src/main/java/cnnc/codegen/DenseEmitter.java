@@ -1,5 +1,6 @@
 package cnnc.codegen;
 
+import cnnc.plan.Step;
 import cnnc.model.Layer;
 import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.FieldSpec;
@@ -23,7 +24,7 @@ class DenseEmitter extends LayerEmitter {
     final int in, out;
     final String weight, bias;
 
-    DenseEmitter(NetworkPlan.Step step, Precision p, boolean inference) {
+    DenseEmitter(Step step, Precision p, boolean inference) {
         super(step, p, inference);
         var dense = (Layer.Dense) step.layer();
         in = dense.in().length();

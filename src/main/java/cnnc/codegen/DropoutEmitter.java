@@ -1,5 +1,6 @@
 package cnnc.codegen;
 
+import cnnc.plan.Step;
 import cnnc.model.Layer;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
@@ -16,7 +17,7 @@ final class DropoutEmitter extends LayerEmitter {
     private final int size;
     private final int salt;
 
-    DropoutEmitter(NetworkPlan.Step step, Precision p, int salt) {
+    DropoutEmitter(Step step, Precision p, int salt) {
         super(step, p, false); // an inference plan has no dropout steps
         this.dropout = (Layer.Dropout) step.layer();
         this.size = dropout.out().size();

@@ -1,5 +1,9 @@
 package cnnc.codegen;
 
+import cnnc.plan.Step;
+import cnnc.plan.Buffer;
+import cnnc.plan.Plan;
+import cnnc.plan.Mode;
 import cnnc.model.Parameter;
 import cnnc.model.Layer;
 import cnnc.model.Loss;
@@ -52,7 +56,7 @@ public final class InferenceGenerator {
     private static final String READER = "HeaderReader";
 
     private final Network network;
-    private final NetworkPlan plan;
+    private final Plan plan;
     private final List<Parameter> parameters;
     private final List<LayerEmitter> emitters = new ArrayList<>();
     private final String packageName;
@@ -62,10 +66,10 @@ public final class InferenceGenerator {
     private InferenceGenerator(Network network, String packageName, String className) {
         this.network = network;
         this.packageName = packageName;
-        this.plan = NetworkPlan.of(network, true);
+        this.plan = Plan.of(network, Mode.INFERENCE);
         this.parameters = Parameter.of(network);
         this.className = className;
-        for (NetworkPlan.Step step : plan.steps()) {
+        for (Step step : plan.steps()) {
             emitters.add(LayerEmitter.of(step, p, true, 0, Backend.SCALAR));
         }
     }
@@ -257,12 +261,13 @@ public final class InferenceGenerator {
     /** Values one example needs across the forward buffers. */
     private long floatsPerExample() {
         long n = 0;
-        for (NetworkPlan.Buffer b : plan.forwardBuffers()) {
+        for (Buffer b : plan.forwardBuffers()) {
             n += b.perExample();
         }
         for (LayerEmitter e : emitters) {
-            if (e instanceof ConvEmitter && ((Layer.Conv) e.step.layer()).padded()) {
-                Layer.Conv c = (Layer.Conv) e.step.layer();
+            var conv = e.step.layer().asConv();
+            if (conv.isPresent() && conv.get().padded()) {
+                Layer.Conv c = conv.get();
                 n += (long) c.in().channels() * (c.in().height() + c.padTop() + c.padBottom())
                         * (c.in().width() + c.padLeft() + c.padRight());
             }
@@ -412,7 +417,7 @@ public final class InferenceGenerator {
         for (Parameter param : parameters) {
             pass.addField(FieldSpec.builder(p.arrayType(), param.field(), Modifier.PRIVATE, Modifier.FINAL).build());
         }
-        for (NetworkPlan.Buffer b : plan.forwardBuffers()) {
+        for (Buffer b : plan.forwardBuffers()) {
             pass.addField(FieldSpec.builder(p.arrayType(), b.name(), Modifier.PRIVATE, Modifier.FINAL).build());
         }
         for (LayerEmitter e : emitters) {
@@ -423,7 +428,7 @@ public final class InferenceGenerator {
         for (int i = 0; i < parameters.size(); i++) {
             constructor.line(parameters.get(i).field() + " = parameters[" + i + "]");
         }
-        for (NetworkPlan.Buffer b : plan.forwardBuffers()) {
+        for (Buffer b : plan.forwardBuffers()) {
             constructor.line(b.name() + " = new " + t + "[maxBatch * " + b.perExample() + "]");
         }
         for (LayerEmitter e : emitters) {

@@ -1,5 +1,9 @@
 package cnnc.codegen;
 
+import cnnc.plan.Step;
+import cnnc.plan.Buffer;
+import cnnc.plan.Plan;
+import cnnc.plan.Mode;
 import cnnc.model.Parameter;
 import cnnc.model.Layer;
 import cnnc.model.Network;
@@ -29,7 +33,7 @@ public final class JavaGenerator {
     public static final String DEFAULT_PACKAGE = "cnnc.generated";
 
     private final Network network;
-    private final NetworkPlan plan;
+    private final Plan plan;
     private final Precision p;
     private final Backend backend;
     private final List<Parameter> parameters;
@@ -37,12 +41,12 @@ public final class JavaGenerator {
 
     private JavaGenerator(Network network, Precision precision, Backend backend) {
         this.network = network;
-        this.plan = NetworkPlan.of(network);
+        this.plan = Plan.of(network, Mode.TRAINING);
         this.p = precision;
         this.backend = backend;
         this.parameters = Parameter.of(network);
         int salt = 0;
-        for (NetworkPlan.Step step : plan.steps()) {
+        for (Step step : plan.steps()) {
             emitters.add(LayerEmitter.of(step, p, false, ++salt, backend));
         }
     }
@@ -137,7 +141,7 @@ public final class JavaGenerator {
             type.addMethod(outputForward);
         }
         type.addMethod(loss.lossAndGradient());
-        if (plan.steps().stream().anyMatch(s -> s.layer() instanceof Layer.Dropout)) {
+        if (emitters.stream().anyMatch(e -> e instanceof DropoutEmitter)) {
             type.addMethod(mix());
         }
         JavaFile file = JavaFile.builder(packageName, type.build())
@@ -258,7 +262,7 @@ public final class JavaGenerator {
         for (Parameter param : parameters) {
             type.addField(FieldSpec.builder(array, param.field() + "Grad", Modifier.PRIVATE, Modifier.FINAL).build());
         }
-        for (NetworkPlan.Buffer b : plan.buffers()) {
+        for (Buffer b : plan.buffers()) {
             type.addField(FieldSpec.builder(array, b.name(), Modifier.PRIVATE, Modifier.FINAL).build());
         }
         type.addField(FieldSpec.builder(array, "inputGradHwc", Modifier.PRIVATE, Modifier.FINAL).build());
@@ -287,7 +291,7 @@ public final class JavaGenerator {
                         + " + (parameters[i] == null ? 0 : parameters[i].length))")
                 .close()
                 .close();
-        int widest = plan.buffers().stream().mapToInt(NetworkPlan.Buffer::perExample).max().orElse(1);
+        int widest = plan.buffers().stream().mapToInt(Buffer::perExample).max().orElse(1);
         code.open("if (maxBatch > " + (Integer.MAX_VALUE - 8) / Math.max(1, widest) + ")")
                 .line("throw new IllegalArgumentException(\"maxBatch \" + maxBatch + \" is too large: a buffer of "
                         + widest + " values per example would not fit a Java array\")")
@@ -299,7 +303,7 @@ public final class JavaGenerator {
             code.line(param.field() + "Grad = new " + t + "[" + param.size() + "]");
         }
         var slack = emitters.stream().flatMap(e -> e.buffersReadPastEnd().stream()).collect(java.util.stream.Collectors.toSet());
-        for (NetworkPlan.Buffer b : plan.buffers()) {
+        for (Buffer b : plan.buffers()) {
             code.line(b.name() + " = new " + t + "[maxBatch * " + b.perExample()
                     + (slack.contains(b.name()) ? " + 2 * SPECIES.length()" : "") + "]");
         }

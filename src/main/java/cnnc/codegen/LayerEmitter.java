@@ -1,5 +1,7 @@
 package cnnc.codegen;
 
+import cnnc.plan.Step;
+import cnnc.plan.ReluFold;
 import cnnc.ast.Activation;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
@@ -15,13 +17,13 @@ abstract class LayerEmitter {
     /** Above this many kernel taps the emitter unrolls one kernel row and loops over the rows. */
     static final int MAX_UNROLLED_TAPS = 64;
 
-    final NetworkPlan.Step step;
+    final Step step;
     final Precision p;
     final String name;
     /** For the inference-only class: forward state only, nothing kept for a backward pass. */
     final boolean inference;
 
-    LayerEmitter(NetworkPlan.Step step, Precision p, boolean inference) {
+    LayerEmitter(Step step, Precision p, boolean inference) {
         this.step = step;
         this.p = p;
         this.name = step.layer().name();
@@ -134,7 +136,7 @@ abstract class LayerEmitter {
 
     /** Multiplies the gradient in place by the activation's derivative over the batch. */
     void deriveRange(Code c, Activation act, String grad, String out, String count) {
-        if (act == Activation.LINEAR || step.derivativeApplied()) {
+        if (act == Activation.LINEAR || step.reluFold() == ReluFold.DERIVATIVE_IN_NEXT_POOL) {
             return;
         }
         c.loop("k", count).line(grad + "[k] = " + derivative(act, out + "[k]", grad + "[k]")).close();
@@ -154,33 +156,79 @@ abstract class LayerEmitter {
         if (backend != Backend.VECTOR) {
             return false;
         }
-        return layer instanceof cnnc.model.Layer.Conv conv && VectorConvEmitter.supports(conv)
-                || layer instanceof cnnc.model.Layer.Pool pool && VectorPoolEmitter.supports(pool)
-                || layer instanceof cnnc.model.Layer.Dense;
+        return layer.accept(new cnnc.model.Layer.Visitor<Boolean>() {
+            @Override
+            public Boolean conv(cnnc.model.Layer.Conv conv) {
+                return VectorConvEmitter.supports(conv);
+            }
+
+            @Override
+            public Boolean pool(cnnc.model.Layer.Pool pool) {
+                return VectorPoolEmitter.supports(pool);
+            }
+
+            @Override
+            public Boolean flatten(cnnc.model.Layer.Flatten flatten) {
+                return false;
+            }
+
+            @Override
+            public Boolean dense(cnnc.model.Layer.Dense dense) {
+                return true;
+            }
+
+            @Override
+            public Boolean dropout(cnnc.model.Layer.Dropout dropout) {
+                return false;
+            }
+
+            @Override
+            public Boolean activation(cnnc.model.Layer.ActivationLayer activation) {
+                return false;
+            }
+        });
     }
 
     /**
      * The emitter for a step. In inference mode there are no dropout steps (the plan leaves them
      * out) and no training members; {@code salt} tells dropout layers apart.
      */
-    static LayerEmitter of(NetworkPlan.Step step, Precision p, boolean inference, int salt, Backend backend) {
-        cnnc.model.Layer layer = step.layer();
-        if (layer instanceof cnnc.model.Layer.Conv conv) {
-            return vectorized(layer, backend)
-                    ? new VectorConvEmitter(step, p, inference)
-                    : new ConvEmitter(step, p, inference);
-        } else if (layer instanceof cnnc.model.Layer.Pool pool) {
-            return vectorized(layer, backend)
-                    ? new VectorPoolEmitter(step, p, inference)
-                    : new PoolEmitter(step, p, inference);
-        } else if (layer instanceof cnnc.model.Layer.Dense) {
-            return vectorized(layer, backend) ? new VectorDenseEmitter(step, p, inference) : new DenseEmitter(step, p, inference);
-        } else if (layer instanceof cnnc.model.Layer.Dropout && !inference) {
-            return new DropoutEmitter(step, p, salt);
-        } else if (layer instanceof cnnc.model.Layer.ActivationLayer) {
-            return new ActivationEmitter(step, p, inference);
-        }
-        throw new IllegalArgumentException("no " + (inference ? "inference " : "") + "code for " + layer);
+    static LayerEmitter of(Step step, Precision p, boolean inference, int salt, Backend backend) {
+        boolean vector = vectorized(step.layer(), backend);
+        return step.layer().accept(new cnnc.model.Layer.Visitor<LayerEmitter>() {
+            @Override
+            public LayerEmitter conv(cnnc.model.Layer.Conv conv) {
+                return vector ? new VectorConvEmitter(step, p, inference) : new ConvEmitter(step, p, inference);
+            }
+
+            @Override
+            public LayerEmitter pool(cnnc.model.Layer.Pool pool) {
+                return vector ? new VectorPoolEmitter(step, p, inference) : new PoolEmitter(step, p, inference);
+            }
+
+            @Override
+            public LayerEmitter flatten(cnnc.model.Layer.Flatten flatten) {
+                throw new IllegalArgumentException("flatten has no code: " + step);
+            }
+
+            @Override
+            public LayerEmitter dense(cnnc.model.Layer.Dense dense) {
+                return vector ? new VectorDenseEmitter(step, p, inference) : new DenseEmitter(step, p, inference);
+            }
+
+            @Override
+            public LayerEmitter dropout(cnnc.model.Layer.Dropout dropout) {
+                if (inference) {
+                    throw new IllegalArgumentException("an inference plan has no dropout: " + step);
+                }
+                return new DropoutEmitter(step, p, salt);
+            }
+
+            @Override
+            public LayerEmitter activation(cnnc.model.Layer.ActivationLayer activation) {
+                return new ActivationEmitter(step, p, inference);
+            }
+        });
     }
 
     /**

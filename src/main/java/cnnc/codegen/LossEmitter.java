@@ -1,5 +1,6 @@
 package cnnc.codegen;
 
+import cnnc.plan.Plan;
 import cnnc.ast.Activation;
 import cnnc.model.Loss;
 import com.palantir.javapoet.MethodSpec;
@@ -14,11 +15,11 @@ import javax.lang.model.element.Modifier;
  * accumulated in double.
  */
 final class LossEmitter {
-    private final NetworkPlan plan;
+    private final Plan plan;
     private final Precision p;
     private final int outputs;
 
-    LossEmitter(NetworkPlan plan, Precision p) {
+    LossEmitter(Plan plan, Precision p) {
         this.plan = plan;
         this.p = p;
         this.outputs = plan.output().perExample();

@@ -1,5 +1,7 @@
 package cnnc.codegen;
 
+import cnnc.plan.Step;
+import cnnc.plan.ReluFold;
 import cnnc.ast.PoolKind;
 import cnnc.model.Layer;
 import com.palantir.javapoet.MethodSpec;
@@ -13,7 +15,7 @@ class PoolEmitter extends LayerEmitter {
     final Layer.Pool pool;
     final int ih, iw, c, oh, ow, fh, fw, s;
 
-    PoolEmitter(NetworkPlan.Step step, Precision p, boolean inference) {
+    PoolEmitter(Step step, Precision p, boolean inference) {
         super(step, p, inference);
         pool = (Layer.Pool) step.layer();
         ih = pool.in().height();
@@ -64,7 +66,7 @@ class PoolEmitter extends LayerEmitter {
         String out = step.out().name();
         String type = p.keyword();
         openWindows(code);
-        if (max() && unrolled() && step.reluInput()) {
+        if (max() && unrolled() && step.reluFold() == ReluFold.INPUT_FROM_RELU_CONV) {
             // ReLU outputs are never negative (nor -0.0), and such floats order as their bits
             // do: an integer max is one conditional move where Math.max on floats takes four
             windowMaxBits(code, pool, p, in, iw);
@@ -138,7 +140,7 @@ class PoolEmitter extends LayerEmitter {
                 String minusOne = p == Precision.FLOAT ? "-1" : "-1L";
                 String zero = p == Precision.FLOAT ? "0" : "0L";
                 code.line(bitsType + " d = " + bits + "(" + g + "[k])");
-                if (step.reluInput()) {
+                if (step.reluFold() == ReluFold.INPUT_FROM_RELU_CONV) {
                     code.comment("the ReLU's derivative: zero where the maximum is 0");
                     code.line("d &= m != " + zero + " ? " + minusOne + " : " + zero);
                 }
@@ -220,17 +222,5 @@ class PoolEmitter extends LayerEmitter {
 
     static String fromBits(Precision p, String value) {
         return (p == Precision.FLOAT ? "Float.intBitsToFloat(" : "Double.longBitsToDouble(") + value + ")";
-    }
-
-    /**
-     * Whether a pool after {@code previous} takes over its ReLU derivative: a max pool with its
-     * window unrolled right after a ReLU convolution. The gradient reaches only each window's
-     * maximum, and there the derivative is 1 unless that maximum is 0.
-     */
-    static boolean foldsRelu(Layer layer, NetworkPlan.Step previous) {
-        return layer instanceof Layer.Pool pool && pool.kind() == PoolKind.MAX
-                && pool.windowHeight() * pool.windowWidth() <= MAX_UNROLLED_TAPS
-                && previous != null && previous.layer() instanceof Layer.Conv
-                && previous.activation() == cnnc.ast.Activation.RELU;
     }
 }

@@ -1,5 +1,6 @@
 package cnnc.codegen;
 
+import cnnc.plan.Step;
 import cnnc.model.Layer;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
@@ -31,7 +32,7 @@ import java.util.List;
 final class VectorConvEmitter extends ConvEmitter {
     private final String vt;
 
-    VectorConvEmitter(NetworkPlan.Step step, Precision p, boolean inference) {
+    VectorConvEmitter(Step step, Precision p, boolean inference) {
         super(step, p, inference);
         vt = vectorClass(p);
     }

@@ -1,5 +1,6 @@
 package cnnc.codegen;
 
+import cnnc.plan.Step;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import java.util.ArrayList;
@@ -19,7 +20,7 @@ import javax.lang.model.element.Modifier;
 final class VectorDenseEmitter extends DenseEmitter {
     private final String vt;
 
-    VectorDenseEmitter(NetworkPlan.Step step, Precision p, boolean inference) {
+    VectorDenseEmitter(Step step, Precision p, boolean inference) {
         super(step, p, inference);
         vt = VectorConvEmitter.vectorClass(p);
     }

@@ -1,5 +1,7 @@
 package cnnc.codegen;
 
+import cnnc.plan.Step;
+import cnnc.plan.ReluFold;
 import cnnc.ast.PoolKind;
 import cnnc.model.Layer;
 import com.palantir.javapoet.MethodSpec;
@@ -24,7 +26,7 @@ import java.util.List;
 final class VectorPoolEmitter extends PoolEmitter {
     private final String vt;
 
-    VectorPoolEmitter(NetworkPlan.Step step, Precision p, boolean inference) {
+    VectorPoolEmitter(Step step, Precision p, boolean inference) {
         super(step, p, inference);
         vt = VectorConvEmitter.vectorClass(p);
     }
@@ -103,7 +105,7 @@ final class VectorPoolEmitter extends PoolEmitter {
                 .line("int i = r + 2 * x")
                 .line(vt + " m = " + load(step.out().name(), "q + x"))
                 .line(vt + " d = " + load(step.outGrad().name(), "q + x"));
-        if (step.reluInput()) {
+        if (step.reluFold() == ReluFold.INPUT_FROM_RELU_CONV) {
             code.comment("the ReLU's derivative: zero where the maximum is 0");
             code.line("d = zero.blend(d, m.compare(jdk.incubator.vector.VectorOperators.GT, " + p.literal(0) + "))");
         }

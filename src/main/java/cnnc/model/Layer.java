@@ -4,6 +4,7 @@ import cnnc.ast.Activation;
 import cnnc.ast.PoolKind;
 import cnnc.diag.Span;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A checked layer: every shape known and valid. Names are the kind plus a 1-based ordinal of
@@ -58,6 +59,31 @@ public sealed interface Layer {
     /** The L2 penalty on the layer's weights (0 for none). */
     default double l2() {
         return 0;
+    }
+
+    /** Whether the layer only reinterprets its input (flatten: a C, H, W volume already is its vector). */
+    default boolean reshapesOnly() {
+        return false;
+    }
+
+    /** Whether the layer is an activation and nothing else ({@code relu} on a line of its own). */
+    default boolean activationOnly() {
+        return false;
+    }
+
+    /** Whether the layer is the identity at inference (dropout). */
+    default boolean identityAtInference() {
+        return false;
+    }
+
+    /** This layer as a convolution, for rewrites that match one; empty for other kinds. */
+    default Optional<Conv> asConv() {
+        return Optional.empty();
+    }
+
+    /** This layer as a pooling layer, for rewrites that match one; empty for other kinds. */
+    default Optional<Pool> asPool() {
+        return Optional.empty();
     }
 
     /** Calls the visitor's method for this kind of layer: the one place later stages dispatch on it. */
@@ -128,6 +154,11 @@ public sealed interface Layer {
         }
 
         @Override
+        public Optional<Conv> asConv() {
+            return Optional.of(this);
+        }
+
+        @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.conv(this);
         }
@@ -142,6 +173,11 @@ public sealed interface Layer {
         }
 
         @Override
+        public Optional<Pool> asPool() {
+            return Optional.of(this);
+        }
+
+        @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.pool(this);
         }
@@ -152,6 +188,11 @@ public sealed interface Layer {
         @Override
         public String typeLabel() {
             return "Flatten";
+        }
+
+        @Override
+        public boolean reshapesOnly() {
+            return true;
         }
 
         @Override
@@ -213,6 +254,11 @@ public sealed interface Layer {
         }
 
         @Override
+        public boolean identityAtInference() {
+            return true;
+        }
+
+        @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.dropout(this);
         }
@@ -223,6 +269,11 @@ public sealed interface Layer {
         @Override
         public String typeLabel() {
             return "Activation";
+        }
+
+        @Override
+        public boolean activationOnly() {
+            return true;
         }
 
         @Override

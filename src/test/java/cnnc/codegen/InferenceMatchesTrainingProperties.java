@@ -47,7 +47,10 @@ class InferenceMatchesTrainingProperties {
         for (String body : new String[] {
             "input 12x10x2\nconv 3 3x3 relu\npool 2x2\nconv 2 2x2 relu\npool 2x2 stride 1\n",
             "input 11x11x1\nconv 2 2x2 pad same relu\npool 3x3 stride 2\n",
-            "input 9x13x3\nconv 4 3x2 pad 1 relu\npool 2x2\nrelu\n"}) {
+            "input 9x13x3\nconv 4 3x2 pad 1 relu\npool 2x2\nrelu\n",
+            // a second pool right after the fused one keeps its own step
+            "input 14x14x1\nconv 2 3x3 relu\npool 2x2 stride 1\npool 2x2\n",
+            "input 14x14x1\nconv 2 3x3 relu\ndropout 0.5\npool 2x2\n"}) {
             var network = cnnc.Frontend.compile(new cnnc.diag.SourceFile("fused.cnn", body + "flatten\ndense 3 softmax\n"))
                     .network().orElseThrow();
             assertInferenceMatchesTraining(network, new Random(body.length()));

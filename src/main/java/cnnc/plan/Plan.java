@@ -1,0 +1,74 @@
+package cnnc.plan;
+
+import cnnc.model.Network;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a generated class holds and does, decided before any code is written: the buffers
+ * between layers, which step reads and writes which, and how the loss meets the last layer.
+ * Built as a chain of one step per layer ({@link LayerChain}), then rewritten by named fusions,
+ * each a class of its own: {@link FuseOutputStage}, {@link FuseConvPool} (inference) and
+ * {@link FoldReluIntoMaxPool}. Training and inference plans share everything else, so both
+ * classes run the same forward code.
+ *
+ * @param output the buffer holding the network's outputs
+ * @param outputGrad the gradient at the output when no output stage takes the loss (training only)
+ */
+public record Plan(Network network, Mode mode, Buffer input, List<Step> steps, Optional<OutputStage> outputStage,
+        Buffer output, Buffer outputGrad) {
+
+    /** Above this many taps a kernel or window is not unrolled whole: one row is, inside a loop over the rows. */
+    public static final int MAX_UNROLLED_TAPS = 64;
+
+    public Plan {
+        steps = List.copyOf(steps);
+    }
+
+    public static Plan of(Network network, Mode mode) {
+        var input = new Buffer("input", network.input().size());
+        var inputGrad = new Buffer("inputGrad", network.input().size());
+        var tail = FuseOutputStage.apply(network, LayerChain.of(network, mode, input, inputGrad));
+        List<Step> steps = new ArrayList<>(tail.steps());
+        if (mode == Mode.INFERENCE && !network.layers().isEmpty()) {
+            steps = FuseConvPool.apply(steps, network.layers().get(network.layers().size() - 1));
+        }
+        steps = FoldReluIntoMaxPool.apply(steps);
+        Buffer output = tail.stage().map(OutputStage::probabilities)
+                .orElse(steps.isEmpty() ? input : steps.get(steps.size() - 1).out());
+        Buffer outputGrad = mode == Mode.INFERENCE || tail.stage().isPresent() ? null
+                : steps.isEmpty() ? inputGrad : steps.get(steps.size() - 1).outGrad();
+        return new Plan(network, mode, input, steps, tail.stage(), output, outputGrad);
+    }
+
+    /** Every buffer that needs a field, each once (flatten shares, so names repeat). */
+    public List<Buffer> buffers() {
+        var all = new ArrayList<Buffer>();
+        all.add(input);
+        all.add(new Buffer("inputGrad", input.perExample()));
+        for (Step s : steps) {
+            addOnce(all, s.out());
+            addOnce(all, s.outGrad());
+        }
+        outputStage.ifPresent(stage -> addOnce(all, stage.probabilities()));
+        return all;
+    }
+
+    /** The buffers a forward pass writes: the input, each step's output and the output stage's. */
+    public List<Buffer> forwardBuffers() {
+        var all = new ArrayList<Buffer>();
+        all.add(input);
+        for (Step s : steps) {
+            addOnce(all, s.out());
+        }
+        outputStage.ifPresent(stage -> addOnce(all, stage.probabilities()));
+        return all;
+    }
+
+    private static void addOnce(List<Buffer> all, Buffer b) {
+        if (b != null && all.stream().noneMatch(x -> x.name().equals(b.name()))) {
+            all.add(b);
+        }
+    }
+}
