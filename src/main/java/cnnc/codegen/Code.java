@@ -7,41 +7,41 @@ import com.palantir.javapoet.CodeBlock;
  * built as plain strings (they hold no types to import), so the emitters read like the code
  * they emit.
  */
-final class Code {
+public final class Code {
     private final CodeBlock.Builder builder = CodeBlock.builder();
 
     /** One statement; the semicolon is added. */
-    Code line(String statement) {
+    public Code line(String statement) {
         builder.addStatement("$L", statement);
         return this;
     }
 
-    Code open(String controlFlow) {
+    public Code open(String controlFlow) {
         builder.beginControlFlow("$L", controlFlow);
         return this;
     }
 
-    Code close() {
+    public Code close() {
         builder.endControlFlow();
         return this;
     }
 
     /** {@code for (int v = 0; v < bound; v++) {} */
-    Code loop(String variable, Object bound) {
+    public Code loop(String variable, Object bound) {
         return open("for (int " + variable + " = 0; " + variable + " < " + bound + "; " + variable + "++)");
     }
 
-    Code comment(String text) {
+    public Code comment(String text) {
         builder.add("// $L\n", text);
         return this;
     }
 
-    Code add(CodeBlock block) {
+    public Code add(CodeBlock block) {
         builder.add(block);
         return this;
     }
 
-    CodeBlock build() {
+    public CodeBlock build() {
         return builder.build();
     }
 }

@@ -1,11 +1,11 @@
 package cnnc.cli;
 
-import cnnc.Version;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cnnc.CliRun;
+import cnnc.Version;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,10 @@
-package cnnc.codegen;
+package cnnc.codegen.loss;
 
-import cnnc.plan.Plan;
 import cnnc.ast.Activation;
+import cnnc.codegen.Code;
+import cnnc.codegen.Precision;
 import cnnc.model.Loss;
+import cnnc.plan.Plan;
 import com.palantir.javapoet.MethodSpec;
 import javax.lang.model.element.Modifier;
 
@@ -14,19 +16,19 @@ import javax.lang.model.element.Modifier;
  * Keras, averaged over the outputs for binary cross-entropy and mean squared error. The loss is
  * accumulated in double.
  */
-final class LossEmitter {
+public final class LossOp {
     private final Plan plan;
     private final Precision p;
     private final int outputs;
 
-    LossEmitter(Plan plan, Precision p) {
+    public LossOp(Plan plan, Precision p) {
         this.plan = plan;
         this.p = p;
         this.outputs = plan.output().perExample();
     }
 
     /** Forward through the final softmax or sigmoid; null when there is none. */
-    MethodSpec outputForward() {
+    public MethodSpec outputForward() {
         if (plan.outputStage().isEmpty()) {
             return null;
         }
@@ -61,7 +63,7 @@ final class LossEmitter {
                 .build();
     }
 
-    MethodSpec lossAndGradient() {
+    public MethodSpec lossAndGradient() {
         Loss loss = plan.network().loss();
         var code = new Code();
         code.line("double total = 0");

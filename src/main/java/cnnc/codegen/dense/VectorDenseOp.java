@@ -1,7 +1,14 @@
-package cnnc.codegen;
+package cnnc.codegen.dense;
 
+import cnnc.codegen.Backend;
+import cnnc.codegen.Code;
+import cnnc.codegen.LayerOp;
+import cnnc.codegen.OpContext;
+import cnnc.codegen.Precision;
+import cnnc.codegen.Scratch;
+import cnnc.codegen.VectorTypes;
+import cnnc.model.Layer;
 import cnnc.plan.Step;
-import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,31 +24,49 @@ import javax.lang.model.element.Modifier;
  * <p>Rows are padded by two vectors of zeros, so a tile may run past the last unit or input; what
  * lands there is never copied out.
  */
-final class VectorDenseEmitter extends DenseEmitter {
+public final class VectorDenseOp implements LayerOp {
+    private static final int BLOCK = DenseOp.BLOCK;
+
+    private final OpContext ctx;
+    private final Step step;
+    private final Precision p;
+    private final String name;
+    /** The scalar op, whose weight gradient and output copy this one shares. */
+    private final DenseOp scalar;
     private final String vt;
+    private final int in, out;
+    private final String weight, bias;
 
-    VectorDenseEmitter(Step step, Precision p, boolean inference) {
-        super(step, p, inference);
-        vt = VectorConvEmitter.vectorClass(p);
+    public VectorDenseOp(OpContext ctx, Layer.Dense dense) {
+        this.ctx = ctx;
+        this.step = ctx.step();
+        this.p = ctx.precision();
+        this.name = ctx.name();
+        this.scalar = new DenseOp(ctx, dense);
+        vt = VectorTypes.vectorClass(p);
+        in = scalar.in;
+        out = scalar.out;
+        weight = scalar.weight;
+        bias = scalar.bias;
     }
 
     @Override
-    List<FieldSpec> fields() {
-        var fields = new ArrayList<>(super.fields());
-        fields.add(buffer(name + "BiasPadded"));
-        return fields;
-    }
-
-    @Override
-    List<String> allocations() {
+    public List<Scratch> scratch() {
         String slack = " + 2 * SPECIES.length()";
-        var lines = new ArrayList<>(allocations(slack));
-        lines.add(name + "BiasPadded = new " + p.keyword() + "[" + out + slack + "]");
-        return lines;
+        var scratch = new ArrayList<>(scalar.scratch(slack));
+        scratch.add(ctx.buffer("BiasPadded", out + slack));
+        return scratch;
     }
 
     @Override
-    MethodSpec forward() {
+    public List<MethodSpec> methods() {
+        if (!ctx.training()) {
+            return List.of(forward());
+        }
+        return List.of(forward(), scalar.backward(), scalar.backwardWeights(), backwardInput(), forwardTile(), inputTile());
+    }
+
+    private MethodSpec forward() {
         String wt = name + "WeightT";
         var code = new Code();
         code.loop("j", out).line("int wb = j * " + in)
@@ -54,19 +79,18 @@ final class VectorDenseEmitter extends DenseEmitter {
                 .open("for (int j = 0; j < " + out + "; j += 2 * V)")
                 .line(name + "ForwardTile(n, count, j)")
                 .close();
-        copyOutSums(code);
-        return method("Forward", "Forward pass: the bias plus the weights times the input, with the Vector API.")
-                .addCode(code.build()).build();
+        scalar.copyOutSums(code);
+        return ctx.method("Forward", "Forward pass: the bias plus the weights times the input, with the Vector API.", code.build());
     }
 
-    @Override
-    List<MethodSpec> helpers() {
-        var methods = new ArrayList<>(super.helpers());
-        methods.add(tile("ForwardTile", step.in().name(), in, in, name + "WeightT", name + "Sums", name + "BiasPadded",
-                "Units j to j + 2V - 1 of examples n to n + count - 1: bias plus each input times its row of the transposed weights."));
-        methods.add(tile("InputTile", step.outGrad().name(), out, out, name + "WeightRows", name + "InputGradRows", null,
-                "Inputs j to j + 2V - 1 of the input gradient of examples n to n + count - 1: each output gradient times its weight row."));
-        return methods;
+    private MethodSpec forwardTile() {
+        return tile("ForwardTile", step.in().name(), in, in, name + "WeightT", name + "Sums", name + "BiasPadded",
+                "Units j to j + 2V - 1 of examples n to n + count - 1: bias plus each input times its row of the transposed weights.");
+    }
+
+    private MethodSpec inputTile() {
+        return tile("InputTile", step.outGrad().name(), out, out, name + "WeightRows", name + "InputGradRows", null,
+                "Inputs j to j + 2V - 1 of the input gradient of examples n to n + count - 1: each output gradient times its weight row.");
     }
 
     /**
@@ -86,7 +110,7 @@ final class VectorDenseEmitter extends DenseEmitter {
             code.line(vt + " a" + b + "x0 = " + start + ", a" + b + "x1 = " + start1);
         }
         code.loop("k", terms);
-        blockValues(code, "s", src, width, "k");
+        scalar.blockValues(code, "s", src, width, "k");
         code.line(vt + " w0 = " + vt + ".fromArray(SPECIES, " + rows + "[k], j)")
                 .line(vt + " w1 = " + vt + ".fromArray(SPECIES, " + rows + "[k], j + V)");
         for (int b = 0; b < BLOCK; b++) {
@@ -105,8 +129,7 @@ final class VectorDenseEmitter extends DenseEmitter {
                 .addCode(code.build()).build();
     }
 
-    @Override
-    MethodSpec backwardInput() {
+    private MethodSpec backwardInput() {
         String dx = step.inGrad().name();
         String rows = name + "WeightRows";
         var code = new Code();
@@ -121,7 +144,6 @@ final class VectorDenseEmitter extends DenseEmitter {
                 .line("System.arraycopy(" + name + "InputGradRows[b], 0, " + dx + ", (n + b) * " + in + ", " + in + ")")
                 .close();
         code.close();
-        return method("BackwardInput", "Computes the gradient of the layer's input: the output gradient times the weights, with the Vector API.")
-                .addCode(code.build()).build();
+        return ctx.method("BackwardInput", "Computes the gradient of the layer's input: the output gradient times the weights, with the Vector API.", code.build());
     }
 }

@@ -1,47 +1,73 @@
-package cnnc.codegen;
+package cnnc.codegen.pool;
 
-import cnnc.plan.Step;
-import cnnc.plan.ReluFold;
-import cnnc.ast.PoolKind;
+import cnnc.codegen.Code;
+import cnnc.codegen.LayerOp;
+import cnnc.codegen.OpContext;
+import cnnc.codegen.Precision;
 import cnnc.model.Layer;
+import cnnc.plan.ReluFold;
+import cnnc.plan.Step;
 import com.palantir.javapoet.MethodSpec;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Max or average pooling with the window's compares or adds unrolled. Max pooling remembers
- * where each maximum was (the first one on ties, as PyTorch does), so the backward pass routes
- * each gradient to that one input.
+ * Max or average pooling with the window's compares or adds unrolled. Max pooling's backward pass
+ * routes each gradient to the first input equal to its window's maximum (PyTorch's choice on
+ * ties), found again by comparing bits, so nothing is remembered between the passes.
  */
-class PoolEmitter extends LayerEmitter {
-    final Layer.Pool pool;
-    final int ih, iw, c, oh, ow, fh, fw, s;
+public final class PoolOp implements LayerOp {
+    private final OpContext ctx;
+    private final Step step;
+    private final Precision p;
+    private final PoolGeometry g;
+    private final Layer.Pool pool;
+    private final int ih, iw, c, oh, ow, fh, fw, s;
 
-    PoolEmitter(Step step, Precision p, boolean inference) {
-        super(step, p, inference);
-        pool = (Layer.Pool) step.layer();
-        ih = pool.in().height();
-        iw = pool.in().width();
-        c = pool.in().channels();
-        oh = pool.out().height();
-        ow = pool.out().width();
-        fh = pool.windowHeight();
-        fw = pool.windowWidth();
-        s = pool.stride();
+    public PoolOp(OpContext ctx, PoolGeometry geometry) {
+        this.ctx = ctx;
+        this.step = ctx.step();
+        this.p = ctx.precision();
+        this.g = geometry;
+        this.pool = geometry.pool();
+        ih = g.ih();
+        iw = g.iw();
+        c = g.c();
+        oh = g.oh();
+        ow = g.ow();
+        fh = g.fh();
+        fw = g.fw();
+        s = g.s();
     }
 
-    boolean max() {
-        return pool.kind() == PoolKind.MAX;
+    @Override
+    public List<MethodSpec> methods() {
+        var methods = new ArrayList<MethodSpec>();
+        methods.add(forward());
+        if (ctx.training()) {
+            methods.add(backward());
+        }
+        return methods;
+    }
+
+    private boolean max() {
+        return g.max();
     }
 
     private boolean unrolled() {
-        return fh * fw <= MAX_UNROLLED_TAPS;
+        return g.unrolled();
     }
 
-    int inSize() {
-        return c * ih * iw;
+    private int inSize() {
+        return g.inSize();
     }
 
-    int outSize() {
-        return c * oh * ow;
+    private int outSize() {
+        return g.outSize();
+    }
+
+    private boolean tiles() {
+        return g.tiles();
     }
 
     /** Opens loops over examples, channels, output rows and columns; defines i (window corner) and o. */
@@ -55,12 +81,8 @@ class PoolEmitter extends LayerEmitter {
                 .line("int i = r + ox" + (s == 1 ? "" : " * " + s));
     }
 
-    private static String at(int offset) {
-        return offset == 0 ? "i" : "i + " + offset;
-    }
-
-    @Override
-    MethodSpec forward() {
+    
+    private MethodSpec forward() {
         var code = new Code();
         String in = step.in().name();
         String out = step.out().name();
@@ -69,8 +91,8 @@ class PoolEmitter extends LayerEmitter {
         if (max() && unrolled() && step.reluFold() == ReluFold.INPUT_FROM_RELU_CONV) {
             // ReLU outputs are never negative (nor -0.0), and such floats order as their bits
             // do: an integer max is one conditional move where Math.max on floats takes four
-            windowMaxBits(code, pool, p, in, iw);
-            code.line(out + "[o + oy * " + ow + " + ox] = " + fromBits(p, "m"));
+            WindowMax.declareBits(code, pool, p, in, iw);
+            code.line(out + "[o + oy * " + ow + " + ox] = " + WindowMax.fromBits(p, "m"));
         } else if (max()) {
             code.line(type + " m = " + in + "[i]");
             if (unrolled()) {
@@ -80,7 +102,7 @@ class PoolEmitter extends LayerEmitter {
                             // No branches: which element of a window is largest is a coin toss no
                             // branch predictor wins. Math.max is branch-free in C2 (a float
                             // ternary is not: x86 has no conditional move for floats).
-                            code.line("m = Math.max(m, " + in + "[" + at(y * iw + x) + "])");
+                            code.line("m = Math.max(m, " + in + "[" + WindowMax.at(y * iw + x) + "])");
                         }
                     }
                 }
@@ -96,7 +118,7 @@ class PoolEmitter extends LayerEmitter {
                 var sum = new StringBuilder();
                 for (int y = 0; y < fh; y++) {
                     for (int x = 0; x < fw; x++) {
-                        sum.append(sum.length() == 0 ? "" : " + ").append(in).append("[").append(at(y * iw + x)).append("]");
+                        sum.append(sum.length() == 0 ? "" : " + ").append(in).append("[").append(WindowMax.at(y * iw + x)).append("]");
                     }
                 }
                 code.line(out + "[o + oy * " + ow + " + ox] = (" + sum + ") * " + scale);
@@ -108,17 +130,15 @@ class PoolEmitter extends LayerEmitter {
         }
         code.close().close().close().close();
         String what = max() ? "max" : "average";
-        return method("Forward", "Forward pass: " + what + " pooling, window unrolled.").addCode(code.build()).build();
+        return ctx.method("Forward", "Forward pass: " + what + " pooling, window unrolled.", code.build());
     }
 
-    @Override
+    /** Backward pass, any window and stride. */
     MethodSpec backward() {
         var code = new Code();
         String g = step.outGrad().name();
         String dIn = step.inGrad().name();
-        if (step.inGradOnDemand()) {
-            code.open("if (!inputGradientEnabled)").line("return").close();
-        }
+        ctx.skipUnlessInputGradientWanted(code);
         boolean tiled = max() && unrolled() && tiles();
         if (!tiled) {
             code.line("java.util.Arrays.fill(" + dIn + ", 0, batch * " + inSize() + ", " + p.literal(0) + ")");
@@ -127,8 +147,8 @@ class PoolEmitter extends LayerEmitter {
             // The gradient goes to the first element equal to the window's maximum (PyTorch's
             // choice on ties). Math.max returned one of the window's values as it is, so comparing
             // bits finds it; integer compares, unlike float ones, need no branch.
-            String bits = bits(p);
-            String bitsType = bitsType(p);
+            String bits = WindowMax.bits(p);
+            String bitsType = WindowMax.bitsType(p);
             String out = step.out().name();
             openWindows(code);
             code.line("int k = o + oy * " + ow + " + ox")
@@ -148,10 +168,10 @@ class PoolEmitter extends LayerEmitter {
                 for (int y = 0; y < fh; y++) {
                     for (int x = 0; x < fw; x++) {
                         int tap = y * fw + x;
-                        String idx = at(y * iw + x);
+                        String idx = WindowMax.at(y * iw + x);
                         code.line(bitsType + " e" + tap + " = " + bits + "(" + step.in().name() + "[" + idx + "]) == m ? "
                                         + minusOne + " : " + zero)
-                                .line(dIn + "[" + idx + "] " + (tiled ? "=" : "+=") + " " + fromBits(p, "d & e" + tap + " & ~taken"));
+                                .line(dIn + "[" + idx + "] " + (tiled ? "=" : "+=") + " " + WindowMax.fromBits(p, "d & e" + tap + " & ~taken"));
                         if (tap < fh * fw - 1) {
                             code.line("taken |= e" + tap);
                         }
@@ -174,7 +194,7 @@ class PoolEmitter extends LayerEmitter {
             if (unrolled()) {
                 for (int y = 0; y < fh; y++) {
                     for (int x = 0; x < fw; x++) {
-                        code.line(dIn + "[" + at(y * iw + x) + "] += d");
+                        code.line(dIn + "[" + WindowMax.at(y * iw + x) + "] += d");
                     }
                 }
             } else {
@@ -182,45 +202,7 @@ class PoolEmitter extends LayerEmitter {
             }
             code.close().close().close().close();
         }
-        return method("Backward", "Backward pass: routes each output gradient to the inputs of its window.")
-                .addCode(code.build()).build();
-    }
-
-    /**
-     * Whether the windows cover every input exactly once (stride equal to the window, no edge
-     * left out): then the backward pass sets each input's gradient once and need not clear the
-     * buffer first nor add to it.
-     */
-    boolean tiles() {
-        return s == fh && s == fw && oh * s == ih && ow * s == iw;
-    }
-
-    /**
-     * Declares {@code m}, the integer maximum over the bits of the window whose corner is at
-     * {@code i} in {@code array} (rows {@code rowStride} apart): the maximum of the values
-     * themselves when none is negative, as after a ReLU. One conditional move where Math.max on
-     * floats takes four.
-     */
-    static void windowMaxBits(Code code, Layer.Pool pool, Precision p, String array, int rowStride) {
-        code.line(bitsType(p) + " m = " + bits(p) + "(" + array + "[i])");
-        for (int y = 0; y < pool.windowHeight(); y++) {
-            for (int x = 0; x < pool.windowWidth(); x++) {
-                if (y + x > 0) {
-                    code.line("m = Math.max(m, " + bits(p) + "(" + array + "[" + at(y * rowStride + x) + "]))");
-                }
-            }
-        }
-    }
-
-    private static String bits(Precision p) {
-        return p == Precision.FLOAT ? "Float.floatToRawIntBits" : "Double.doubleToRawLongBits";
-    }
-
-    private static String bitsType(Precision p) {
-        return p == Precision.FLOAT ? "int" : "long";
-    }
-
-    static String fromBits(Precision p, String value) {
-        return (p == Precision.FLOAT ? "Float.intBitsToFloat(" : "Double.longBitsToDouble(") + value + ")";
+        return ctx.method("Backward", "Backward pass: routes each output gradient to the inputs of its window.",
+                code.build());
     }
 }

@@ -1,9 +1,15 @@
-package cnnc.codegen;
+package cnnc.codegen.pool;
 
-import cnnc.plan.Step;
-import cnnc.plan.ReluFold;
 import cnnc.ast.PoolKind;
+import cnnc.codegen.Backend;
+import cnnc.codegen.Code;
+import cnnc.codegen.LayerOp;
+import cnnc.codegen.OpContext;
+import cnnc.codegen.Precision;
+import cnnc.codegen.VectorTypes;
 import cnnc.model.Layer;
+import cnnc.plan.ReluFold;
+import cnnc.plan.Step;
 import com.palantir.javapoet.MethodSpec;
 import java.util.List;
 
@@ -23,21 +29,48 @@ import java.util.List;
  * first row's partial vector spilled into it. Every buffer the layer touches ends in two vectors
  * of slack, so the last row may run over too.
  */
-final class VectorPoolEmitter extends PoolEmitter {
+public final class VectorPoolOp implements LayerOp {
+    private final OpContext ctx;
+    private final Step step;
+    private final Precision p;
+    private final PoolGeometry g;
+    /** For windows that do not tile the input, whose backward pass stays scalar. */
+    private final PoolOp scalar;
     private final String vt;
+    private final int ih, iw, c, oh, ow;
 
-    VectorPoolEmitter(Step step, Precision p, boolean inference) {
-        super(step, p, inference);
-        vt = VectorConvEmitter.vectorClass(p);
+    public VectorPoolOp(OpContext ctx, PoolGeometry geometry) {
+        this.ctx = ctx;
+        this.step = ctx.step();
+        this.p = ctx.precision();
+        this.g = geometry;
+        this.scalar = new PoolOp(ctx, geometry);
+        vt = VectorTypes.vectorClass(p);
+        ih = g.ih();
+        iw = g.iw();
+        c = g.c();
+        oh = g.oh();
+        ow = g.ow();
     }
 
-    static boolean supports(Layer.Pool pool) {
+    /** 2x2 max pooling with stride 2; anything else keeps the scalar op. */
+    public static boolean supports(Layer.Pool pool) {
         return pool.kind() == PoolKind.MAX && pool.windowHeight() == 2 && pool.windowWidth() == 2 && pool.stride() == 2;
     }
 
     @Override
-    List<String> buffersReadPastEnd() {
-        return inference ? List.of(step.in().name(), step.out().name())
+    public List<MethodSpec> methods() {
+        return ctx.training() ? List.of(forward(), backward()) : List.of(forward());
+    }
+
+    @Override
+    public boolean usesLaneShuffles() {
+        return true;
+    }
+
+    @Override
+    public List<String> buffersReadPastEnd() {
+        return !ctx.training() ? List.of(step.in().name(), step.out().name())
                 : List.of(step.in().name(), step.out().name(), step.inGrad().name(), step.outGrad().name());
     }
 
@@ -62,15 +95,14 @@ final class VectorPoolEmitter extends PoolEmitter {
     /** Opens loops over examples, channels and output rows; defines r (top input row) and q (output row). */
     private void openRows(Code code) {
         code.loop("n", "batch").loop("ch", c)
-                .line("int ib = n * " + inSize() + " + ch * " + (ih * iw))
-                .line("int ob = n * " + outSize() + " + ch * " + (oh * ow))
+                .line("int ib = n * " + g.inSize() + " + ch * " + (ih * iw))
+                .line("int ob = n * " + g.outSize() + " + ch * " + (oh * ow))
                 .loop("oy", oh)
                 .line("int r = ib + oy * " + 2 * iw)
                 .line("int q = ob + oy * " + ow);
     }
 
-    @Override
-    MethodSpec forward() {
+    private MethodSpec forward() {
         var code = new Code();
         String in = step.in().name();
         code.line("int V = SPECIES.length()");
@@ -82,22 +114,19 @@ final class VectorPoolEmitter extends PoolEmitter {
                 .line(even("a", "b") + ".max(" + odd("a", "b") + ").intoArray(" + step.out().name() + ", q + x)")
                 .close();
         code.close().close().close();
-        return method("Forward", "Forward pass: 2x2 max pooling with the Vector API, a vector of outputs per step.")
-                .addCode(code.build()).build();
+        return ctx.method("Forward", "Forward pass: 2x2 max pooling with the Vector API, a vector of outputs per step.",
+                code.build());
     }
 
-    @Override
-    MethodSpec backward() {
-        if (!tiles()) {
-            return super.backward();
+    private MethodSpec backward() {
+        if (!g.tiles()) {
+            return scalar.backward();
         }
         var code = new Code();
         String in = step.in().name();
         String dIn = step.inGrad().name();
         String mask = "jdk.incubator.vector.VectorMask<" + (p == Precision.FLOAT ? "Float" : "Double") + ">";
-        if (step.inGradOnDemand()) {
-            code.open("if (!inputGradientEnabled)").line("return").close();
-        }
+        ctx.skipUnlessInputGradientWanted(code);
         code.line("int V = SPECIES.length()")
                 .line(vt + " zero = " + vt + ".zero(SPECIES)");
         openRows(code);
@@ -125,7 +154,7 @@ final class VectorPoolEmitter extends PoolEmitter {
                 .line(zip("g10", "g11", "HIGH") + ".intoArray(" + dIn + ", i + " + iw + " + V)")
                 .close();
         code.close().close().close();
-        return method("Backward", "Backward pass: each output gradient to the first maximum of its window, with the Vector API.")
-                .addCode(code.build()).build();
+        return ctx.method("Backward", "Backward pass: each output gradient to the first maximum of its window, with the Vector API.",
+                code.build());
     }
 }

@@ -1,13 +1,16 @@
-package cnnc.codegen;
+package cnnc.codegen.dense;
 
-import cnnc.plan.Step;
+import cnnc.codegen.Activations;
+import cnnc.codegen.Code;
+import cnnc.codegen.LayerOp;
+import cnnc.codegen.OpContext;
+import cnnc.codegen.Precision;
+import cnnc.codegen.Scratch;
 import cnnc.model.Layer;
-import com.palantir.javapoet.ArrayTypeName;
-import com.palantir.javapoet.FieldSpec;
+import cnnc.plan.Step;
 import com.palantir.javapoet.MethodSpec;
 import java.util.ArrayList;
 import java.util.List;
-import javax.lang.model.element.Modifier;
 
 /**
  * A fully connected layer, weights [units][inputs] as PyTorch's Linear. Every pass is axpy
@@ -17,57 +20,56 @@ import javax.lang.model.element.Modifier;
  * transposed weights, skipping the zeros that relu and MNIST's background leave; training
  * transposes at each forward pass (the weights change every step), inference once.
  */
-class DenseEmitter extends LayerEmitter {
+public final class DenseOp implements LayerOp {
     /** Examples handled together. */
     static final int BLOCK = 4;
 
+    private final OpContext ctx;
+    private final Step step;
+    private final Precision p;
+    private final boolean inference;
+    private final String name;
+    /** Inputs and outputs (units) per example. */
     final int in, out;
     final String weight, bias;
 
-    DenseEmitter(Step step, Precision p, boolean inference) {
-        super(step, p, inference);
-        var dense = (Layer.Dense) step.layer();
+    public DenseOp(OpContext ctx, Layer.Dense dense) {
+        this.ctx = ctx;
+        this.step = ctx.step();
+        this.p = ctx.precision();
+        this.inference = !ctx.training();
+        this.name = ctx.name();
         in = dense.in().length();
         out = dense.units();
         weight = name + "Weight";
         bias = name + "Bias";
     }
 
+    @Override
+    public List<MethodSpec> methods() {
+        return inference ? List.of(forward()) : List.of(forward(), backward(), backwardWeights(), backwardInput());
+    }
+
 
     @Override
-    List<FieldSpec> fields() {
-        var fields = new ArrayList<FieldSpec>();
-        fields.add(rows(name + "WeightT"));
-        fields.add(rows(name + "Sums"));
+    public List<Scratch> scratch() {
+        return scratch("");
+    }
+
+    /** The working rows, with {@code slack} added to the length of those that vectors run past. */
+    List<Scratch> scratch(String slack) {
+        var scratch = new ArrayList<Scratch>();
+        scratch.add(ctx.rows("WeightT", in, out + slack));
+        scratch.add(ctx.rows("Sums", BLOCK, out + slack));
         if (inference) {
-            fields.add(FieldSpec.builder(boolean.class, name + "Transposed", Modifier.PRIVATE).build());
+            scratch.add(Scratch.flag(name + "Transposed"));
         } else {
-            fields.add(rows(name + "WeightRows"));
-            fields.add(rows(name + "WeightGradRows"));
-            fields.add(rows(name + "InputRows"));
-            fields.add(rows(name + "InputGradRows"));
+            scratch.add(ctx.rows("WeightRows", out, in + slack));
+            scratch.add(ctx.rows("WeightGradRows", out, String.valueOf(in)));
+            scratch.add(ctx.rows("InputRows", BLOCK, String.valueOf(in)));
+            scratch.add(ctx.rows("InputGradRows", BLOCK, in + slack));
         }
-        return fields;
-    }
-
-    @Override
-    List<String> allocations() {
-        return allocations("");
-    }
-
-    /** The allocations, with {@code slack} added to the length of the rows that vectors run past. */
-    List<String> allocations(String slack) {
-        String t = p.keyword();
-        var lines = new ArrayList<String>();
-        lines.add(name + "WeightT = new " + t + "[" + in + "][" + out + slack + "]");
-        lines.add(name + "Sums = new " + t + "[" + BLOCK + "][" + out + slack + "]");
-        if (!inference) {
-            lines.add(name + "WeightRows = new " + t + "[" + out + "][" + in + slack + "]");
-            lines.add(name + "WeightGradRows = new " + t + "[" + out + "][" + in + "]");
-            lines.add(name + "InputRows = new " + t + "[" + BLOCK + "][" + in + "]");
-            lines.add(name + "InputGradRows = new " + t + "[" + BLOCK + "][" + in + slack + "]");
-        }
-        return lines;
+        return scratch;
     }
 
     /** Copies the sums of examples n..n+count-1 into the output, activated; closes the example loop. */
@@ -76,7 +78,7 @@ class DenseEmitter extends LayerEmitter {
         code.loop("b", "count")
                 .line("int ob = (n + b) * " + out)
                 .line("System.arraycopy(" + name + "Sums[b], 0, " + y + ", ob, " + out + ")");
-        activateRange(code, step.activation(), y, "ob", out);
+        Activations.activateRange(code, p, step.activation(), y, "ob", out);
         code.close().close();
     }
 
@@ -103,8 +105,7 @@ class DenseEmitter extends LayerEmitter {
         return s.toString();
     }
 
-    @Override
-    MethodSpec forward() {
+    private MethodSpec forward() {
         String x = step.in().name();
         String wt = name + "WeightT";
         var code = new Code();
@@ -143,22 +144,14 @@ class DenseEmitter extends LayerEmitter {
                 .loop("j", out).line("sum[j] += xi * row[j]").close()
                 .close().close().close();
         copyOutSums(code);
-        return method("Forward", "Forward pass: the bias plus each nonzero input times its row of the transposed weights.")
-                .addCode(code.build()).build();
+        return ctx.method("Forward", "Forward pass: the bias plus each nonzero input times its row of the transposed weights.", code.build());
     }
 
-    @Override
     MethodSpec backward() {
         var code = new Code();
         code.line(name + "BackwardWeights(batch)");
-        callInputBackward(code);
-        return method("Backward", "Backward pass: gradients of the bias, the weights and the input.")
-                .addCode(code.build()).build();
-    }
-
-    @Override
-    List<MethodSpec> helpers() {
-        return List.of(backwardWeights(), backwardInput());
+        ctx.callInputBackward(code);
+        return ctx.method("Backward", "Backward pass: gradients of the bias, the weights and the input.", code.build());
     }
 
     MethodSpec backwardWeights() {
@@ -166,7 +159,7 @@ class DenseEmitter extends LayerEmitter {
         String x = step.in().name();
         String gradRows = name + "WeightGradRows";
         var code = new Code();
-        deriveRange(code, step.activation(), g, step.out().name(), "batch * " + out);
+        Activations.deriveRange(code, p, step, "batch * " + out);
         code.loop("j", out).line("java.util.Arrays.fill(" + gradRows + "[j], " + p.literal(0) + ")").close();
         blockRows(code, "x", name + "InputRows");
         code.open("for (int n = 0; n < batch; n += " + BLOCK + ")")
@@ -193,11 +186,10 @@ class DenseEmitter extends LayerEmitter {
         code.loop("j", out).line(p.keyword() + "[] gr = " + gradRows + "[j]").line("int wb = j * " + in)
                 .loop("i", in).line(weight + "Grad[wb + i] += gr[i]").close()
                 .close();
-        return method("BackwardWeights", "Applies the activation's derivative, then accumulates the bias and weight gradients.")
-                .addCode(code.build()).build();
+        return ctx.method("BackwardWeights", "Applies the activation's derivative, then accumulates the bias and weight gradients.", code.build());
     }
 
-    MethodSpec backwardInput() {
+    private MethodSpec backwardInput() {
         String g = step.outGrad().name();
         String dx = step.inGrad().name();
         String rows = name + "WeightRows";
@@ -222,7 +214,6 @@ class DenseEmitter extends LayerEmitter {
                 .line("System.arraycopy(" + name + "InputGradRows[b], 0, " + dx + ", (n + b) * " + in + ", " + in + ")")
                 .close();
         code.close();
-        return method("BackwardInput", "Computes the gradient of the layer's input: the output gradient times the weights.")
-                .addCode(code.build()).build();
+        return ctx.method("BackwardInput", "Computes the gradient of the layer's input: the output gradient times the weights.", code.build());
     }
 }

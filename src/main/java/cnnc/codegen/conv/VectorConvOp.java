@@ -1,8 +1,17 @@
-package cnnc.codegen;
+package cnnc.codegen.conv;
 
-import cnnc.plan.Step;
+import cnnc.codegen.Activations;
+import cnnc.codegen.Backend;
+import cnnc.codegen.Code;
+import cnnc.codegen.LayerOp;
+import cnnc.codegen.OpContext;
+import cnnc.codegen.Precision;
+import cnnc.codegen.Scratch;
+import cnnc.codegen.VectorTypes;
+import cnnc.codegen.conv.ConvPieces.BiasGradient;
 import cnnc.model.Layer;
-import com.palantir.javapoet.FieldSpec;
+import cnnc.plan.Plan;
+import cnnc.plan.Step;
 import com.palantir.javapoet.MethodSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,95 +38,58 @@ import java.util.List;
  * <p>Every plane buffer ends in two vectors of zeros, so the last vector of a wide plane may read
  * and write past its end; the gradient's waste columns and tail stay zero, so they add nothing.
  */
-final class VectorConvEmitter extends ConvEmitter {
+public final class VectorConvOp implements LayerOp {
+    private final OpContext ctx;
+    private final ConvGeometry g;
+    private final ConvPieces pieces;
+    private final Precision p;
+    private final Step step;
+    private final String name, weight, bias;
     private final String vt;
 
-    VectorConvEmitter(Step step, Precision p, boolean inference) {
-        super(step, p, inference);
-        vt = vectorClass(p);
+    public VectorConvOp(OpContext ctx, Layer.Conv conv) {
+        this.ctx = ctx;
+        this.g = ConvGeometry.of(conv, ctx.step().fusedPool());
+        this.pieces = new ConvPieces(ctx, g, BiasGradient.WITH_WEIGHTS);
+        this.p = ctx.precision();
+        this.step = ctx.step();
+        this.name = ctx.name();
+        this.weight = pieces.weight();
+        this.bias = pieces.bias();
+        this.vt = VectorTypes.vectorClass(p);
     }
 
-    /** Stride 1 and every tap unrolled; anything else keeps the scalar emitter. */
-    static boolean supports(Layer.Conv conv) {
-        return conv.stride() == 1 && conv.kernelHeight() * conv.kernelWidth() <= MAX_UNROLLED_TAPS;
-    }
-
-    static String vectorClass(Precision p) {
-        return p == Precision.FLOAT ? "FloatVector" : "DoubleVector";
-    }
-
-    private int taps() {
-        return kh * kw;
-    }
-
-    private int plane() {
-        return ph * pw;
-    }
-
-    private int outSize() {
-        return k * oh * ow;
-    }
-
-    /** Positions of a wide output plane: it stops before the last row's waste columns. */
-    private int wideLength() {
-        return (oh - 1) * pw + ow;
-    }
-
-    /** The output gradient inside a zero border of the kernel size less one. */
-    private int gradPaddedWidth() {
-        return pw + kw - 1;
-    }
-
-    private int gradPlane() {
-        return (ph + kh - 1) * gradPaddedWidth();
-    }
-
-    private int gradWideLength() {
-        return (ph - 1) * gradPaddedWidth() + pw;
+    /** Stride 1 and every tap unrolled; anything else keeps the scalar op. */
+    public static boolean supports(Layer.Conv conv) {
+        return conv.stride() == 1 && conv.kernelHeight() * conv.kernelWidth() <= Plan.MAX_UNROLLED_TAPS;
     }
 
     @Override
-    List<FieldSpec> fields() {
-        var fields = new ArrayList<FieldSpec>();
-        fields.add(buffer(name + "Source"));
-        fields.add(rows(name + "Wide"));
-        if (!inference) {
-            fields.add(rows(name + "GradWide"));
-            fields.add(buffer(name + "WeightSums"));
-            fields.add(buffer(name + "BiasSums"));
-            fields.add(buffer(name + "GradPadded"));
-            fields.add(rows(name + "InputGradWide"));
-        }
-        return fields;
-    }
-
-    @Override
-    List<String> allocations() {
-        String t = p.keyword();
+    public List<Scratch> scratch() {
         String slack = " + 2 * SPECIES.length()";
-        var lines = new ArrayList<String>();
-        lines.add(name + "Source = new " + t + "[" + c * plane() + slack + "]");
-        lines.add(name + "Wide = new " + t + "[" + k + "][" + wideLength() + slack + "]");
-        if (!inference) {
-            lines.add(name + "GradWide = new " + t + "[" + k + "][" + wideLength() + slack + "]");
-            lines.add(name + "WeightSums = new " + t + "[" + k * c * taps() + " * SPECIES.length()]");
-            lines.add(name + "BiasSums = new " + t + "[" + k + " * SPECIES.length()]");
-            lines.add(name + "GradPadded = new " + t + "[" + k * gradPlane() + slack + "]");
-            lines.add(name + "InputGradWide = new " + t + "[" + c + "][" + gradWideLength() + slack + "]");
+        var scratch = new ArrayList<Scratch>();
+        scratch.add(ctx.buffer("Source", g.c() * g.plane() + slack));
+        scratch.add(ctx.rows("Wide", g.k(), g.wideLength() + slack));
+        if (ctx.training()) {
+            scratch.add(ctx.rows("GradWide", g.k(), g.wideLength() + slack));
+            scratch.add(ctx.buffer("WeightSums", g.k() * g.c() * g.taps() + " * SPECIES.length()"));
+            scratch.add(ctx.buffer("BiasSums", g.k() + " * SPECIES.length()"));
+            scratch.add(ctx.buffer("GradPadded", g.k() * g.gradPlane() + slack));
+            scratch.add(ctx.rows("InputGradWide", g.c(), g.gradWideLength() + slack));
         }
-        return lines;
+        return scratch;
     }
 
     /** Copies example n's input planes into the zero-bordered source buffer (the border is never written). */
     private void loadSource(Code code) {
         String in = step.in().name();
         String src = name + "Source";
-        int inSize = c * ih * iw;
-        if (padded) {
-            code.loop("ch", c).loop("y", ih)
-                    .line("System.arraycopy(" + in + ", n * " + inSize + " + ch * " + (ih * iw) + " + y * " + iw + ", "
-                            + src + ", ch * " + plane() + " + (y + " + conv.padTop() + ") * " + pw + " + "
-                            + conv.padLeft() + ", " + iw + ")")
+        int inSize = g.c() * g.ih() * g.iw();
+        if (g.padded()) {
+            code.loop("ch", g.c()).loop("y", g.ih())
+                    .line("System.arraycopy(" + in + ", n * " + inSize + " + ch * " + (g.ih() * g.iw()) + " + y * " + g.iw() + ", "
+                            + src + ", ch * " + g.plane() + " + (y + " + g.conv().padTop() + ") * " + g.pw() + " + "
+                            + g.conv().padLeft() + ", " + g.iw() + ")")
                     .close().close();
         } else {
             code.line("System.arraycopy(" + in + ", n * " + inSize + ", " + src + ", 0, " + inSize + ")");
@@ -137,10 +109,10 @@ final class VectorConvEmitter extends ConvEmitter {
     }
 
     @Override
-    List<String> buffersReadPastEnd() {
+    public List<String> buffersReadPastEnd() {
         var buffers = new ArrayList<String>();
         buffers.add(step.out().name());
-        if (!inference) {
+        if (ctx.training()) {
             buffers.add(step.outGrad().name());
             buffers.add(step.inGrad().name());
         }
@@ -152,20 +124,20 @@ final class VectorConvEmitter extends ConvEmitter {
             String rows, int length, WeightIndex weightIndex, boolean withBias) {}
 
     private Correlation forwardCorrelation() {
-        return new Correlation("Forward", name + "Source", plane(), pw, c, k, name + "Wide", wideLength(),
-                (ob, o, i, t) -> "(" + ob + " + " + o + ") * " + c * taps() + " + " + i + " * " + taps() + " + " + t, true);
+        return new Correlation("Forward", name + "Source", g.plane(), g.pw(), g.c(), g.k(), name + "Wide", g.wideLength(),
+                (ob, o, i, t) -> "(" + ob + " + " + o + ") * " + g.c() * g.taps() + " + " + i + " * " + g.taps() + " + " + t, true);
     }
 
     private Correlation inputCorrelation() {
-        int taps = taps();
-        return new Correlation("Input", name + "GradPadded", gradPlane(), gradPaddedWidth(), k, c, name + "InputGradWide",
-                gradWideLength(),
-                (ob, o, i, t) -> i + " * " + c * taps + " + (" + ob + " + " + o + ") * " + taps + " + " + (taps - 1 - t), false);
+        int taps = g.taps();
+        return new Correlation("Input", name + "GradPadded", g.gradPlane(), g.gradPaddedWidth(), g.k(), g.c(), name + "InputGradWide",
+                g.gradWideLength(),
+                (ob, o, i, t) -> i + " * " + g.c() * taps + " + (" + ob + " + " + o + ") * " + taps + " + " + (taps - 1 - t), false);
     }
 
     /** Output planes per register block: each tap's input vectors feed this many multiply-adds. */
     private int planeBlock() {
-        return Math.max(1, Math.min(BLOCK, 72 / taps()));
+        return Math.max(1, Math.min(BLOCK, 72 / g.taps()));
     }
 
     /**
@@ -239,8 +211,8 @@ final class VectorConvEmitter extends ConvEmitter {
             }
         }
         code.open("for (int i = 0; i < " + inputs + "; i++)").line("int s = i * " + srcPlane + " + j");
-        for (int t = 0; t < taps(); t++) {
-            int offset = (t / kw) * srcWidth + t % kw;
+        for (int t = 0; t < g.taps(); t++) {
+            int offset = (t / g.kw()) * srcWidth + t % g.kw();
             String at = offset == 0 ? "s" : "s + " + offset;
             for (int x = 0; x < kj; x++) {
                 code.line(vt + " x" + t + "v" + x + " = " + vt + ".fromArray(SPECIES, " + src + ", " + at + (x == 0 ? "" : " + " + x + " * V") + ")");
@@ -270,8 +242,7 @@ final class VectorConvEmitter extends ConvEmitter {
     /** At most this many output planes per register block (fewer when the kernel has many taps). */
     private static final int BLOCK = 4;
 
-    @Override
-    MethodSpec forward() {
+    private MethodSpec forward() {
         var code = new Code();
         String out = step.out().name();
         String wide = name + "Wide";
@@ -281,47 +252,55 @@ final class VectorConvEmitter extends ConvEmitter {
         correlate(code, forwardCorrelation());
         boolean relu = step.activation() == cnnc.ast.Activation.RELU;
         code.comment("keep the valid columns of each wide row" + (relu ? ", with the ReLU applied" : ""));
-        code.loop("oc", k).loop("oy", oh);
-        copyRow(code, wide + "[oc]", "oy * " + pw, out, "n * " + outSize() + " + oc * " + (oh * ow) + " + oy * " + ow, ow, relu);
+        code.loop("oc", g.k()).loop("oy", g.oh());
+        copyRow(code, wide + "[oc]", "oy * " + g.pw(), out, "n * " + g.outSize() + " + oc * " + (g.oh() * g.ow()) + " + oy * " + g.ow(), g.ow(), relu);
         code.close().close();
         if (!relu) {
-            activateRange(code, step.activation(), out, "n * " + outSize(), outSize());
+            Activations.activateRange(code, p, step.activation(), out, "n * " + g.outSize(), g.outSize());
         }
         code.close();
-        return method("Forward", "Forward pass: " + p.keyword() + " convolution with the Vector API, output planes in register blocks.")
-                .addCode(code.build()).build();
+        return ctx.method("Forward", "Forward pass: " + p.keyword() + " convolution with the Vector API, output planes in register blocks.",
+                code.build());
     }
 
     @Override
-    List<MethodSpec> helpers() {
+    public List<MethodSpec> methods() {
         var methods = new ArrayList<MethodSpec>();
-        methods.addAll(kernels(k, planeBlock(), b -> correlateKernel(forwardCorrelation(), b)));
-        if (!inference) {
-            if (backwardBiasHasWork()) {
-                methods.add(backwardBias());
+        methods.add(forward());
+        if (ctx.training()) {
+            methods.add(backward());
+        }
+        methods.addAll(kernels(g.k(), planeBlock(), b -> correlateKernel(forwardCorrelation(), b)));
+        if (ctx.training()) {
+            if (pieces.backwardBiasHasWork()) {
+                methods.add(pieces.backwardBias());
             }
             methods.addAll(List.of(backwardWeights(), backwardInput()));
-            methods.addAll(kernels(k, weightBlock(), this::weightKernel));
+            methods.addAll(kernels(g.k(), weightBlock(), this::weightKernel));
             methods.add(reduceSums());
-            methods.addAll(kernels(c, planeBlock(), b -> correlateKernel(inputCorrelation(), b)));
+            methods.addAll(kernels(g.c(), planeBlock(), b -> correlateKernel(inputCorrelation(), b)));
         }
         return methods;
     }
 
-    @Override
-    boolean biasSummedWithWeights() {
-        return true;
+    private MethodSpec backward() {
+        var code = new Code();
+        if (pieces.backwardBiasHasWork()) {
+            code.line(name + "BackwardBias(batch)");
+        }
+        code.line(name + "BackwardWeights(batch)");
+        ctx.callInputBackward(code);
+        return ctx.method("Backward", "Backward pass: gradients of the bias, the weights and the input.", code.build());
     }
-
 
     /** Output channels whose tap sums share one pass over the input planes. */
     private int weightBlock() {
-        return taps() <= 12 ? 2 : 1;
+        return g.taps() <= 12 ? 2 : 1;
     }
 
     private MethodSpec backwardWeights() {
         var code = new Code();
-        String g = step.outGrad().name();
+        String gradOut = step.outGrad().name();
         String gw = name + "GradWide";
         String src = name + "Source";
         String sums = name + "WeightSums";
@@ -334,21 +313,20 @@ final class VectorConvEmitter extends ConvEmitter {
         code.loop("n", "batch");
         loadSource(code);
         code.comment("the output gradient in wide rows (waste columns and tail stay zero)");
-        code.loop("oc", k).loop("oy", oh);
-        copyRow(code, g, "n * " + outSize() + " + oc * " + (oh * ow) + " + oy * " + ow, gw + "[oc]", "oy * " + pw, ow, false);
-        code.line("zero.intoArray(" + gw + "[oc], oy * " + pw + " + " + ow + ")")
+        code.loop("oc", g.k()).loop("oy", g.oh());
+        copyRow(code, gradOut, "n * " + g.outSize() + " + oc * " + (g.oh() * g.ow()) + " + oy * " + g.ow(), gw + "[oc]", "oy * " + g.pw(), g.ow(), false);
+        code.line("zero.intoArray(" + gw + "[oc], oy * " + g.pw() + " + " + g.ow() + ")")
                 .close()
                 .line(vt + " b = " + vt + ".fromArray(SPECIES, " + biasSums + ", oc * V)")
-                .open("for (int j = 0; j < " + wideLength() + "; j += V)")
+                .open("for (int j = 0; j < " + g.wideLength() + "; j += V)")
                 .line("b = b.add(" + vt + ".fromArray(SPECIES, " + gw + "[oc], j))")
                 .close()
                 .line("b.intoArray(" + biasSums + ", oc * V)")
                 .close();
-        blocks(code, k, weightBlock(), "WeightPlanes");
+        blocks(code, g.k(), weightBlock(), "WeightPlanes");
         code.close(); // n
         code.line(name + "ReduceSums()");
-        return method("BackwardWeights", "Accumulates the weight and bias gradients in registers over each plane, then in vector sums over the batch.")
-                .addCode(code.build()).build();
+        return ctx.method("BackwardWeights", "Accumulates the weight and bias gradients in registers over each plane, then in vector sums over the batch.", code.build());
     }
 
     /** Adds the vector sums up into the weight and bias gradients, once per batch. */
@@ -356,10 +334,10 @@ final class VectorConvEmitter extends ConvEmitter {
         var code = new Code();
         String reduce = ".reduceLanes(jdk.incubator.vector.VectorOperators.ADD)";
         code.line("int V = SPECIES.length()");
-        code.loop("r", k * c * taps())
+        code.loop("r", g.k() * g.c() * g.taps())
                 .line(weight + "Grad[r] += " + vt + ".fromArray(SPECIES, " + name + "WeightSums, r * V)" + reduce)
                 .close();
-        code.loop("r", k)
+        code.loop("r", g.k())
                 .line(bias + "Grad[r] += " + vt + ".fromArray(SPECIES, " + name + "BiasSums, r * V)" + reduce)
                 .close();
         return MethodSpec.methodBuilder(name + "ReduceSums").addModifiers(javax.lang.model.element.Modifier.PRIVATE)
@@ -373,18 +351,18 @@ final class VectorConvEmitter extends ConvEmitter {
         String src = name + "Source";
         String sums = name + "WeightSums";
         code.line("int V = SPECIES.length()");
-        code.loop("ic", c);
+        code.loop("ic", g.c());
         for (int o = 0; o < block; o++) {
-            for (int t = 0; t < taps(); t++) {
+            for (int t = 0; t < g.taps(); t++) {
                 code.line(vt + " a" + o + "t" + t + " = " + vt + ".zero(SPECIES)");
             }
         }
-        code.open("for (int j = 0; j < " + wideLength() + "; j += V)").line("int s = ic * " + plane() + " + j");
+        code.open("for (int j = 0; j < " + g.wideLength() + "; j += V)").line("int s = ic * " + g.plane() + " + j");
         for (int o = 0; o < block; o++) {
             code.line(vt + " g" + o + " = " + vt + ".fromArray(SPECIES, " + gw + "[ob + " + o + "], j)");
         }
-        for (int t = 0; t < taps(); t++) {
-            int offset = (t / kw) * pw + t % kw;
+        for (int t = 0; t < g.taps(); t++) {
+            int offset = (t / g.kw()) * g.pw() + t % g.kw();
             code.line(vt + " x" + t + " = " + vt + ".fromArray(SPECIES, " + src + ", " + (offset == 0 ? "s" : "s + " + offset) + ")");
             for (int o = 0; o < block; o++) {
                 code.line("a" + o + "t" + t + " = x" + t + ".fma(g" + o + ", a" + o + "t" + t + ")");
@@ -392,8 +370,8 @@ final class VectorConvEmitter extends ConvEmitter {
         }
         code.close();
         for (int o = 0; o < block; o++) {
-            code.line("int w" + o + " = ((ob + " + o + ") * " + c + " + ic) * " + taps() + " * V");
-            for (int t = 0; t < taps(); t++) {
+            code.line("int w" + o + " = ((ob + " + o + ") * " + g.c() + " + ic) * " + g.taps() + " * V");
+            for (int t = 0; t < g.taps(); t++) {
                 String at = "w" + o + (t == 0 ? "" : " + " + t + " * V");
                 code.line("a" + o + "t" + t + ".add(" + vt + ".fromArray(SPECIES, " + sums + ", " + at + ")).intoArray("
                         + sums + ", " + at + ")");
@@ -413,22 +391,21 @@ final class VectorConvEmitter extends ConvEmitter {
         var code = new Code();
         String gp = name + "GradPadded";
         String dwide = name + "InputGradWide";
-        int gpw = gradPaddedWidth();
+        int gpw = g.gradPaddedWidth();
         code.line("int V = SPECIES.length()")
                 .line(vt + " zero = " + vt + ".zero(SPECIES)");
         code.loop("n", "batch");
-        code.loop("oc", k).loop("oy", oh).line("int row = oc * " + gradPlane() + " + (oy + " + (kh - 1) + ") * " + gpw + " + " + (kw - 1));
-        copyRow(code, step.outGrad().name(), "n * " + outSize() + " + oc * " + (oh * ow) + " + oy * " + ow, gp, "row", ow, false);
+        code.loop("oc", g.k()).loop("oy", g.oh()).line("int row = oc * " + g.gradPlane() + " + (oy + " + (g.kh() - 1) + ") * " + gpw + " + " + (g.kw() - 1));
+        copyRow(code, step.outGrad().name(), "n * " + g.outSize() + " + oc * " + (g.oh() * g.ow()) + " + oy * " + g.ow(), gp, "row", g.ow(), false);
         code.comment("the border again: the zero columns right of the row and left of the next");
-        code.line("zero.intoArray(" + gp + ", row + " + ow + ")").close().close();
+        code.line("zero.intoArray(" + gp + ", row + " + g.ow() + ")").close().close();
         correlate(code, inputCorrelation());
         code.comment("drop the border: only the interior is the layer's input");
-        code.loop("ic", c).loop("y", ih);
-        copyRow(code, dwide + "[ic]", "(y + " + conv.padTop() + ") * " + gpw + " + " + conv.padLeft(), step.inGrad().name(),
-                "n * " + (c * ih * iw) + " + ic * " + (ih * iw) + " + y * " + iw, iw, false);
+        code.loop("ic", g.c()).loop("y", g.ih());
+        copyRow(code, dwide + "[ic]", "(y + " + g.conv().padTop() + ") * " + gpw + " + " + g.conv().padLeft(), step.inGrad().name(),
+                "n * " + (g.c() * g.ih() * g.iw()) + " + ic * " + (g.ih() * g.iw()) + " + y * " + g.iw(), g.iw(), false);
         code.close().close();
         code.close();
-        return method("BackwardInput", "Computes the gradient of the layer's input: the zero-bordered output gradient correlated with the flipped kernel, with the Vector API.")
-                .addCode(code.build()).build();
+        return ctx.method("BackwardInput", "Computes the gradient of the layer's input: the zero-bordered output gradient correlated with the flipped kernel, with the Vector API.", code.build());
     }
 }

@@ -1,49 +1,57 @@
-package cnnc.codegen;
+package cnnc.codegen.dropout;
 
-import cnnc.plan.Step;
+import cnnc.codegen.Code;
+import cnnc.codegen.LayerOp;
+import cnnc.codegen.OpContext;
+import cnnc.codegen.Precision;
+import cnnc.codegen.Scratch;
 import cnnc.model.Layer;
-import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import java.util.List;
+import javax.lang.model.element.Modifier;
 
 /**
  * Inverted dropout: while training, each value is kept with probability 1 - rate and scaled by
- * 1/(1 - rate); at inference the layer passes values through. The keep/drop decision is a hash
- * of the random seed and the example's position in the whole batch, so it does not depend on
- * how the batch is split over threads.
+ * 1/(1 - rate); otherwise the layer passes values through (an inference plan has no dropout step
+ * at all). The keep/drop decision is a hash of the random seed and the example's position in the
+ * whole batch, so it does not depend on how the batch is split over threads.
  */
-final class DropoutEmitter extends LayerEmitter {
+public final class DropoutOp implements LayerOp {
+    private final OpContext ctx;
+    private final Precision p;
     private final Layer.Dropout dropout;
     private final int size;
     private final int salt;
 
-    DropoutEmitter(Step step, Precision p, int salt) {
-        super(step, p, false); // an inference plan has no dropout steps
-        this.dropout = (Layer.Dropout) step.layer();
+    /** {@code salt} tells the network's dropout layers apart. */
+    public DropoutOp(OpContext ctx, Layer.Dropout dropout, int salt) {
+        this.ctx = ctx;
+        this.p = ctx.precision();
+        this.dropout = dropout;
         this.size = dropout.out().size();
         this.salt = salt;
     }
 
     @Override
-    List<FieldSpec> fields() {
-        return List.of(buffer(name + "Mask"));
+    public List<Scratch> scratch() {
+        return List.of(ctx.buffer("Mask", "maxBatch * " + size));
     }
 
     @Override
-    List<String> allocations() {
-        return List.of(name + "Mask = new " + p.keyword() + "[maxBatch * " + size + "]");
-    }
-
-    @Override
-    boolean forwardTakesTraining() {
+    public boolean forwardTakesTraining() {
         return true;
     }
 
     @Override
-    MethodSpec forward() {
+    public List<MethodSpec> methods() {
+        return List.of(forward(), backward());
+    }
+
+    private MethodSpec forward() {
+        var step = ctx.step();
         String in = step.in().name();
         String out = step.out().name();
-        String mask = name + "Mask";
+        String mask = ctx.name() + "Mask";
         var code = new Code();
         code.open("if (!training)")
                 .line("System.arraycopy(" + in + ", 0, " + out + ", 0, batch * " + size + ")")
@@ -57,8 +65,8 @@ final class DropoutEmitter extends LayerEmitter {
                 .line(mask + "[k] = keep")
                 .line(out + "[k] = " + in + "[k] * keep")
                 .close();
-        return MethodSpec.methodBuilder(name + "Forward")
-                .addModifiers(javax.lang.model.element.Modifier.PRIVATE)
+        return MethodSpec.methodBuilder(ctx.name() + "Forward")
+                .addModifiers(Modifier.PRIVATE)
                 .addParameter(int.class, "batch")
                 .addParameter(boolean.class, "training")
                 .addJavadoc("Forward pass: inverted dropout of rate $L while training, identity otherwise.\n\n"
@@ -67,16 +75,14 @@ final class DropoutEmitter extends LayerEmitter {
                 .addCode(code.build()).build();
     }
 
-    @Override
-    MethodSpec backward() {
+    private MethodSpec backward() {
+        var step = ctx.step();
         var code = new Code();
-        if (step.inGradOnDemand()) {
-            code.open("if (!inputGradientEnabled)").line("return").close();
-        }
+        ctx.skipUnlessInputGradientWanted(code);
         code.loop("k", "batch * " + size)
-                .line(step.inGrad().name() + "[k] = " + step.outGrad().name() + "[k] * " + name + "Mask[k]")
+                .line(step.inGrad().name() + "[k] = " + step.outGrad().name() + "[k] * " + ctx.name() + "Mask[k]")
                 .close();
-        return method("Backward", "Backward pass: the gradient flows through the kept values only, scaled as they were.")
-                .addCode(code.build()).build();
+        return ctx.method("Backward", "Backward pass: the gradient flows through the kept values only, scaled as they were.",
+                code.build());
     }
 }

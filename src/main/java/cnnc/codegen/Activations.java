@@ -1,0 +1,72 @@
+package cnnc.codegen;
+
+import cnnc.ast.Activation;
+import cnnc.plan.ReluFold;
+import cnnc.plan.Step;
+
+/** The elementwise activations as code: forward, and the derivative written in terms of the output. */
+public final class Activations {
+    private Activations() {}
+
+    /** The activation applied to {@code v}. */
+    public static String activate(Precision p, Activation act, String v) {
+        String zero = p.literal(0);
+        String one = p.literal(1);
+        switch (act) {
+            case RELU:
+                return "Math.max(" + v + ", " + zero + ")";
+            case SIGMOID:
+                return one + " / (" + one + " + " + p.math("exp", "-" + v) + ")";
+            case TANH:
+                return p.math("tanh", v);
+            case LINEAR:
+                return v;
+            default:
+                throw new IllegalArgumentException("not elementwise: " + act);
+        }
+    }
+
+    /** The gradient g times the activation's derivative, written in terms of the output y. */
+    public static String derivative(Precision p, Activation act, String y, String g) {
+        String one = p.literal(1);
+        switch (act) {
+            case RELU:
+                // y = max(z, 0) >= 0, so min(min(y * B, 1) * B, 1) is exactly 1 for any positive y
+                // (subnormals too: B * B exceeds the inverse of the smallest one) and 0 for y = 0:
+                // a mask C2 vectorizes, where the comparison would stay a branch
+                String big = p == Precision.FLOAT ? "0x1p100f" : "0x1p600";
+                return g + " * Math.min(Math.min(" + y + " * " + big + ", " + one + ") * " + big + ", " + one + ")";
+            case SIGMOID:
+                return g + " * " + y + " * (" + one + " - " + y + ")";
+            case TANH:
+                return g + " * (" + one + " - " + y + " * " + y + ")";
+            case LINEAR:
+                return g;
+            default:
+                throw new IllegalArgumentException("not elementwise: " + act);
+        }
+    }
+
+    /** Applies the activation in place over [from, from + count) of {@code out}. */
+    public static void activateRange(Code c, Precision p, Activation act, String out, String from, int count) {
+        if (act == Activation.LINEAR) {
+            return;
+        }
+        c.loop("j", count).line("int k = " + from + " + j")
+                .line(out + "[k] = " + activate(p, act, out + "[k]")).close();
+    }
+
+    /**
+     * Multiplies the step's output gradient in place by its activation's derivative over the
+     * batch, unless a max pool after it already did ({@link ReluFold#DERIVATIVE_IN_NEXT_POOL}).
+     */
+    public static void deriveRange(Code c, Precision p, Step step, String count) {
+        Activation act = step.activation();
+        if (act == Activation.LINEAR || step.reluFold() == ReluFold.DERIVATIVE_IN_NEXT_POOL) {
+            return;
+        }
+        String grad = step.outGrad().name();
+        String out = step.out().name();
+        c.loop("k", count).line(grad + "[k] = " + derivative(p, act, out + "[k]", grad + "[k]")).close();
+    }
+}

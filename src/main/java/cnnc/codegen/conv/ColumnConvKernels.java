@@ -1,0 +1,208 @@
+package cnnc.codegen.conv;
+
+import cnnc.codegen.Activations;
+import cnnc.codegen.Code;
+import cnnc.codegen.OpContext;
+import cnnc.codegen.PartialSums;
+import cnnc.codegen.Precision;
+import cnnc.plan.Step;
+import com.palantir.javapoet.MethodSpec;
+
+/**
+ * Stride-1 convolution code over tap columns ({@link ConvStrategy}): each tap's shifted view of
+ * each input plane copied into a row of its own, so every multiply-add loop indexes its arrays
+ * alike and C2 vectorizes it. The forward pass, the weight gradient in per-lane sums, and the
+ * input gradient as a forward correlation of the zero-bordered output gradient.
+ */
+final class ColumnConvKernels {
+    private final OpContext ctx;
+    private final ConvGeometry g;
+    private final ConvPieces pieces;
+    private final Precision p;
+    private final Step step;
+    private final String name, weight, bias;
+
+    ColumnConvKernels(ConvPieces pieces) {
+        this.pieces = pieces;
+        this.ctx = pieces.ctx();
+        this.g = pieces.g();
+        this.p = ctx.precision();
+        this.step = ctx.step();
+        this.name = ctx.name();
+        this.weight = pieces.weight();
+        this.bias = pieces.bias();
+    }
+
+    /** Copies each tap's shift of each input plane of example n into its own column row. */
+    private void im2col(Code code) {
+        im2col(code, name + "Columns", "srcBase");
+    }
+
+    private void im2col(Code code, String columns, String base) {
+        code.comment("each tap's shifted view of each input plane, as a row array of its own");
+        code.loop("ic", g.c()).line("int ib = " + base + " + ic * " + (g.ph() * g.pw())).line("int q = ic * " + g.taps());
+        for (int t = 0; t < g.taps(); t++) {
+            code.line("System.arraycopy(" + pieces.src() + ", " + ConvPieces.plus("ib", g.tapOffset(t)) + ", " + columns + "[" + ConvPieces.plus("q", t)
+                    + "], 0, " + g.wideLength() + ")");
+        }
+        code.close();
+    }
+
+    /** Locals c0, c1, ... for the column rows of input channel ic. */
+    private void loadColumns(Code code) {
+        String rowType = p.keyword() + "[]";
+        code.line("int q = ic * " + g.taps());
+        for (int t = 0; t < g.taps(); t++) {
+            code.line(rowType + " c" + t + " = " + name + "Columns[" + ConvPieces.plus("q", t) + "]");
+        }
+    }
+
+    /**
+     * {@code target[j] += w0 * r0[j] + w1 * r1[j] + ...}: the column rows of block {@code blockVar}
+     * (input channel or output channel) times the weights of (oc, ic), flipped for the input
+     * gradient. Every array is indexed by j alone, so the loop vectorizes.
+     */
+    private void multiplyAddColumns(Code code, String target, String rowsField, String blockVar, boolean flipped,
+            int length) {
+        String rowType = p.keyword() + "[]";
+        code.line("int q = " + blockVar + " * " + g.taps())
+                .line("int wb = (oc * " + g.c() + " + ic) * " + g.taps());
+        var sum = new StringBuilder();
+        for (int t = 0; t < g.taps(); t++) {
+            code.line(rowType + " r" + t + " = " + rowsField + "[" + ConvPieces.plus("q", t) + "]");
+            code.line(p.keyword() + " w" + t + " = " + weight + "[" + ConvPieces.plus("wb", flipped ? g.taps() - 1 - t : t) + "]");
+            sum.append(t == 0 ? "" : " + ").append("w").append(t).append(" * r").append(t).append("[j]");
+        }
+        code.loop("j", length).line(target + "[j] += " + sum).close();
+    }
+
+    /** Forward pass over tap columns, after the padding copy. */
+    void forward(Code code, String out) {
+        String wide = name + "Wide";
+        int length = g.wideLength();
+        code.loop("n", "batch")
+                .line("int srcBase = n * " + g.srcSize())
+                .line("int outBase = n * " + g.outSize());
+        im2col(code);
+        code.loop("oc", g.k())
+                .line("java.util.Arrays.fill(" + wide + ", 0, " + length + ", " + bias + "[oc])")
+                .loop("ic", g.c());
+        multiplyAddColumns(code, wide, name + "Columns", "ic", false, length);
+        code.close(); // ic
+        if (step.fusedPool().isPresent()) {
+            pieces.poolPlane(code, wide, out);
+        } else {
+            code.line("int o = outBase + oc * " + (g.oh() * g.ow()))
+                    .loop("oy", g.oh())
+                    .line("System.arraycopy(" + wide + ", oy * " + g.pw() + ", " + out + ", o + oy * " + g.ow() + ", " + g.ow() + ")")
+                    .close();
+            Activations.activateRange(code, p, step.activation(), out, "o", g.oh() * g.ow());
+        }
+        code.close().close();
+    }
+
+    /**
+     * Weight gradient in per-lane sums: lane j of the row for weight (oc, ic, tap) adds up
+     * gradient times column over the batch, one short vectorized loop per tap (a dot product
+     * would be a scalar chain of adds); the lanes are added up once per batch.
+     */
+    MethodSpec backwardWeights() {
+        var code = new Code();
+        String rowType = p.keyword() + "[]";
+        String lanes = name + "WeightLanes";
+        String gw = name + "GradWide";
+        String gw2 = name + "GradWide2";
+        String columns2 = name + "Columns2";
+        String gradOut = step.outGrad().name();
+        int length = g.wideLength();
+        String biasLanes = name + "BiasLanes";
+        code.loop("r", g.k() * g.c() * g.taps()).line("java.util.Arrays.fill(" + lanes + "[r], " + p.literal(0) + ")").close();
+        code.loop("r", g.k()).line("java.util.Arrays.fill(" + biasLanes + "[r], " + p.literal(0) + ")").close();
+        code.comment("two examples at a time: each lane row is read and written once per pair");
+        code.open("for (int n = 0; n < batch; n += 2)")
+                .line("boolean pair = n + 1 < batch")
+                .line("int srcBase = n * " + g.srcSize())
+                .line("int outBase = n * " + g.outSize());
+        im2col(code);
+        code.open("if (pair)").line("int srcBase2 = srcBase + " + g.srcSize());
+        im2col(code, columns2, "srcBase2");
+        code.close().open("else")
+                .comment("no second example: zeros, so stale values (even NaN) cannot leak in")
+                .loop("r", g.c() * g.taps()).line("java.util.Arrays.fill(" + columns2 + "[r], " + p.literal(0) + ")").close()
+                .line("java.util.Arrays.fill(" + gw2 + ", " + p.literal(0) + ")")
+                .close();
+        code.loop("oc", g.k())
+                .line("int o = outBase + oc * " + (g.oh() * g.ow()))
+                .loop("oy", g.oh())
+                .line("System.arraycopy(" + gradOut + ", o + oy * " + g.ow() + ", " + gw + ", oy * " + g.pw() + ", " + g.ow() + ")")
+                .close()
+                .open("if (pair)")
+                .loop("oy", g.oh())
+                .line("System.arraycopy(" + gradOut + ", o + " + g.outSize() + " + oy * " + g.ow() + ", " + gw2 + ", oy * " + g.pw() + ", " + g.ow() + ")")
+                .close()
+                .close()
+                .line(rowType + " bl = " + biasLanes + "[oc]")
+                .loop("j", length).line("bl[j] += " + gw + "[j] + " + gw2 + "[j]").close()
+                .loop("ic", g.c());
+        loadColumns(code);
+        for (int t = 0; t < g.taps(); t++) {
+            code.line(rowType + " e" + t + " = " + columns2 + "[" + ConvPieces.plus("q", t) + "]");
+        }
+        code.line("int lane = (oc * " + g.c() + " + ic) * " + g.taps());
+        for (int t = 0; t < g.taps(); t++) {
+            code.line(rowType + " a" + t + " = " + lanes + "[" + ConvPieces.plus("lane", t) + "]");
+            code.loop("j", length).line("a" + t + "[j] += " + gw + "[j] * c" + t + "[j] + " + gw2 + "[j] * e" + t + "[j]").close();
+        }
+        code.close().close().close();
+        code.loop("r", g.k() * g.c() * g.taps()).line(rowType + " row = " + lanes + "[r]");
+        PartialSums.declare(code, p, "sum", p.literal(0), length, q -> "row[" + q + "]");
+        code.line(weight + "Grad[r] += sum").close();
+        code.loop("r", g.k()).line(rowType + " row = " + biasLanes + "[r]");
+        PartialSums.declare(code, p, "sum", p.literal(0), length, q -> "row[" + q + "]");
+        code.line(bias + "Grad[r] += sum").close();
+        return ctx.method("BackwardWeights", "Accumulates the weight gradient in per-lane sums over the batch, two examples at a time, then adds the lanes up.", code.build());
+    }
+
+    /**
+     * Input gradient as a forward convolution: the output gradient, zero-padded by the kernel
+     * size less one, correlated with the flipped kernel, over tap columns like the forward pass,
+     * so its loops vectorize too.
+     */
+    MethodSpec backwardInput() {
+        var code = new Code();
+        String gp = name + "GradPadded";
+        String gcols = name + "GradColumns";
+        String dwide = name + "InputGradWide";
+        String dsrc = g.padded() ? name + "PaddedGrad" : step.inGrad().name();
+        int gpw = g.gradPaddedWidth();
+        int plane = g.gradPaddedHeight() * gpw;
+        int length = g.gradWideLength();
+        code.loop("n", "batch")
+                .line("int dBase = " + (g.padded() ? "0" : "n * " + g.srcSize()))
+                .line("int outBase = n * " + g.outSize());
+        code.comment("the output gradient inside a zero border of the kernel size less one");
+        code.loop("oc", g.k()).line("int o = outBase + oc * " + (g.oh() * g.ow())).loop("oy", g.oh())
+                .line("System.arraycopy(" + step.outGrad().name() + ", o + oy * " + g.ow() + ", " + gp + ", oc * " + plane
+                        + " + (oy + " + (g.kh() - 1) + ") * " + gpw + " + " + (g.kw() - 1) + ", " + g.ow() + ")")
+                .close().close();
+        code.loop("oc", g.k()).line("int gb = oc * " + plane).line("int q = oc * " + g.taps());
+        for (int t = 0; t < g.taps(); t++) {
+            code.line("System.arraycopy(" + gp + ", " + ConvPieces.plus("gb", (t / g.kw()) * gpw + t % g.kw()) + ", " + gcols + "["
+                    + ConvPieces.plus("q", t) + "], 0, " + length + ")");
+        }
+        code.close();
+        code.loop("ic", g.c())
+                .line("java.util.Arrays.fill(" + dwide + ", " + p.literal(0) + ")")
+                .loop("oc", g.k());
+        multiplyAddColumns(code, dwide, gcols, "oc", true, length);
+        code.close(); // oc
+        code.line("int ib = dBase + ic * " + (g.ph() * g.pw()))
+                .loop("y", g.ph())
+                .line("System.arraycopy(" + dwide + ", y * " + gpw + ", " + dsrc + ", ib + y * " + g.pw() + ", " + g.pw() + ")")
+                .close();
+        code.close(); // ic
+        pieces.cropPadding(code, dsrc);
+        code.close();
+        return ctx.method("BackwardInput", "Computes the gradient of the layer's input: the zero-bordered output gradient correlated with the flipped kernel, over tap columns.", code.build());
+    }
+}

@@ -1,0 +1,125 @@
+package cnnc.codegen.conv;
+
+import cnnc.codegen.Code;
+import cnnc.codegen.LayerOp;
+import cnnc.codegen.OpContext;
+import cnnc.codegen.Scratch;
+import cnnc.codegen.conv.ConvPieces.BiasGradient;
+import cnnc.codegen.conv.ConvStrategy.Pass;
+import cnnc.model.Layer;
+import com.palantir.javapoet.MethodSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A convolution in plain Java, each pass in the shape of code {@link ConvStrategy} picks for its
+ * geometry: tap columns ({@link ColumnConvKernels}), wide rows ({@link WideConvKernels}) or
+ * direct loops ({@link DirectConvKernels}). Padding copies the input into a zero-bordered buffer
+ * once per forward pass, so no loop needs a bounds test.
+ */
+public final class ConvOp implements LayerOp {
+    private final OpContext ctx;
+    private final ConvGeometry g;
+    private final ConvStrategy strategy;
+    private final ConvPieces pieces;
+    private final ColumnConvKernels columns;
+    private final WideConvKernels wide;
+    private final DirectConvKernels direct;
+
+    public ConvOp(OpContext ctx, Layer.Conv conv) {
+        this.ctx = ctx;
+        this.g = ConvGeometry.of(conv, ctx.step().fusedPool());
+        this.strategy = ConvStrategy.of(g);
+        this.pieces = new ConvPieces(ctx, g,
+                strategy.weightGradient() == Pass.COLUMNS ? BiasGradient.WITH_WEIGHTS : BiasGradient.OWN_PASS);
+        this.columns = new ColumnConvKernels(pieces);
+        this.wide = new WideConvKernels(pieces);
+        this.direct = new DirectConvKernels(pieces);
+    }
+
+    @Override
+    public List<Scratch> scratch() {
+        boolean training = ctx.training();
+        int length = g.wideLength();
+        var scratch = new ArrayList<Scratch>();
+        if (g.padded()) {
+            scratch.add(ctx.buffer("Padded", "maxBatch * " + g.srcSize()));
+        }
+        if (strategy.wide()) {
+            scratch.add(ctx.buffer("Wide", String.valueOf(length)));
+        }
+        if (training && g.padded()) {
+            scratch.add(ctx.buffer("PaddedGrad", String.valueOf(g.srcSize())));
+        }
+        if (training && strategy.wide()) {
+            // only valid columns are ever written, so the waste columns stay zero
+            scratch.add(ctx.buffer("GradWide", String.valueOf(length)));
+        }
+        if (strategy.forward() == Pass.COLUMNS) {
+            scratch.add(ctx.rows("Columns", g.c() * g.taps(), String.valueOf(length)));
+        }
+        if (training && strategy.weightGradient() == Pass.COLUMNS) {
+            scratch.add(ctx.rows("WeightLanes", g.k() * g.c() * g.taps(), String.valueOf(length)));
+            scratch.add(ctx.rows("BiasLanes", g.k(), String.valueOf(length)));
+            scratch.add(ctx.rows("Columns2", g.c() * g.taps(), String.valueOf(length)));
+            // like GradWide, only valid columns are ever written
+            scratch.add(ctx.buffer("GradWide2", String.valueOf(length)));
+        }
+        if (training && strategy.inputGradient() == Pass.COLUMNS) {
+            // only the interior is ever written, so the border stays zero
+            scratch.add(ctx.buffer("GradPadded", String.valueOf(g.k() * g.gradPlane())));
+            scratch.add(ctx.rows("GradColumns", g.k() * g.taps(), String.valueOf(g.gradWideLength())));
+            scratch.add(ctx.buffer("InputGradWide", String.valueOf(g.gradWideLength())));
+        }
+        return scratch;
+    }
+
+    @Override
+    public List<MethodSpec> methods() {
+        var methods = new ArrayList<MethodSpec>();
+        methods.add(forward());
+        if (!ctx.training()) {
+            return methods;
+        }
+        methods.add(backward());
+        if (pieces.backwardBiasHasWork()) {
+            methods.add(pieces.backwardBias());
+        }
+        methods.add(strategy.weightGradient() == Pass.COLUMNS ? columns.backwardWeights() : direct.backwardWeights());
+        methods.add(switch (strategy.inputGradient()) {
+            case COLUMNS -> columns.backwardInput();
+            case WIDE -> wide.backwardInput();
+            case DIRECT -> direct.backwardInput();
+        });
+        return methods;
+    }
+
+    private MethodSpec forward() {
+        var code = new Code();
+        String type = ctx.precision().keyword();
+        String out = ctx.step().out().name();
+        pieces.copyPadding(code);
+        switch (strategy.forward()) {
+            case COLUMNS:
+                columns.forward(code, out);
+                return ctx.method("Forward", "Forward pass: " + type + " convolution over tap columns, kernel taps unrolled."
+                        + pieces.fusedPoolNote(), code.build());
+            case WIDE:
+                wide.forward(code, out);
+                return ctx.method("Forward", "Forward pass: " + type + " convolution over wide rows, kernel taps unrolled."
+                        + pieces.fusedPoolNote(), code.build());
+            default:
+                return direct.forward(code);
+        }
+    }
+
+    private MethodSpec backward() {
+        var code = new Code();
+        if (pieces.backwardBiasHasWork()) {
+            code.line(ctx.name() + "BackwardBias(batch)");
+        }
+        code.line(ctx.name() + "BackwardWeights(batch)");
+        ctx.callInputBackward(code);
+        return ctx.method("Backward", "Backward pass: gradients of the bias, the weights and the input.", code.build());
+    }
+}

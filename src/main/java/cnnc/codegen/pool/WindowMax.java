@@ -1,0 +1,47 @@
+package cnnc.codegen.pool;
+
+import cnnc.codegen.Code;
+import cnnc.codegen.Precision;
+import cnnc.model.Layer;
+
+/**
+ * A window's maximum over the bits of its values: the maximum of the values themselves when none
+ * is negative, as after a ReLU, and one conditional move where Math.max on floats takes four.
+ * Shared by max pooling and by a convolution that pools its own planes.
+ */
+public final class WindowMax {
+    private WindowMax() {}
+
+    /**
+     * Declares {@code m}, the integer maximum over the bits of the window whose corner is at
+     * {@code i} in {@code array} (rows {@code rowStride} apart).
+     */
+    public static void declareBits(Code code, Layer.Pool pool, Precision p, String array, int rowStride) {
+        code.line(bitsType(p) + " m = " + bits(p) + "(" + array + "[i])");
+        for (int y = 0; y < pool.windowHeight(); y++) {
+            for (int x = 0; x < pool.windowWidth(); x++) {
+                if (y + x > 0) {
+                    code.line("m = Math.max(m, " + bits(p) + "(" + array + "[" + at(y * rowStride + x) + "]))");
+                }
+            }
+        }
+    }
+
+    /** The float whose bits {@code value} holds. */
+    public static String fromBits(Precision p, String value) {
+        return (p == Precision.FLOAT ? "Float.intBitsToFloat(" : "Double.longBitsToDouble(") + value + ")";
+    }
+
+    static String bits(Precision p) {
+        return p == Precision.FLOAT ? "Float.floatToRawIntBits" : "Double.doubleToRawLongBits";
+    }
+
+    static String bitsType(Precision p) {
+        return p == Precision.FLOAT ? "int" : "long";
+    }
+
+    /** Index {@code i + offset}, written without a {@code + 0}. */
+    static String at(int offset) {
+        return offset == 0 ? "i" : "i + " + offset;
+    }
+}
