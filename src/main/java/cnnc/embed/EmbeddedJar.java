@@ -3,12 +3,12 @@ package cnnc.embed;
 import cnnc.Version;
 import cnnc.codegen.GeneratedSource;
 import cnnc.codegen.InferenceGenerator;
-import cnnc.model.Parameter;
 import cnnc.compile.CodeSizeException;
 import cnnc.compile.InMemoryCompiler;
 import cnnc.compile.MethodSizeCheck;
 import cnnc.diag.Diagnostic;
 import cnnc.model.Network;
+import cnnc.model.Parameter;
 import cnnc.train.ModelFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -29,10 +29,11 @@ import java.util.zip.ZipEntry;
  *
  * <pre>
  * META-INF/MANIFEST.MF
- * com/example/digits/LabNetwork.class                the inference class and its two nested classes
+ * com/example/digits/LabNetwork.class                the inference class and its nested class
  * com/example/digits/LabNetwork$ForwardPass.class
- * com/example/digits/LabNetwork$HeaderReader.class
- * com/example/digits/LabNetwork.java                 its source, for IDEs
+ * com/example/digits/LabNetworkWeights*.class        the weights reader (cnnc.runtime, copied and renamed)
+ * com/example/digits/LabNetwork.java                 their sources, for IDEs
+ * com/example/digits/LabNetworkWeights.java
  * com/example/digits/LabNetwork.safetensors          the weights, read by the no-argument constructor
  * META-INF/maven/com.example.digits/lab-network/pom.xml         for mvn install:install-file
  * META-INF/maven/com.example.digits/lab-network/pom.properties
@@ -45,14 +46,16 @@ public final class EmbeddedJar {
 
     private final Network network;
     private final GeneratedSource source;
+    private final GeneratedSource reader;
     private final Map<String, byte[]> classes;
     private final byte[] weights;
     private final MavenCoordinates coordinates;
 
-    private EmbeddedJar(Network network, GeneratedSource source, Map<String, byte[]> classes, byte[] weights,
+    private EmbeddedJar(Network network, List<GeneratedSource> sources, Map<String, byte[]> classes, byte[] weights,
             MavenCoordinates coordinates) {
         this.network = network;
-        this.source = source;
+        this.source = sources.get(0);
+        this.reader = sources.get(1);
         this.classes = new TreeMap<>(classes);
         this.weights = weights;
         this.coordinates = coordinates;
@@ -76,8 +79,8 @@ public final class EmbeddedJar {
                         + " values, not " + params[i].length);
             }
         }
-        GeneratedSource source = InferenceGenerator.generate(network, packageName, className);
-        Map<String, byte[]> classes = InMemoryCompiler.compile(List.of(source));
+        List<GeneratedSource> sources = InferenceGenerator.sources(network, packageName, className);
+        Map<String, byte[]> classes = InMemoryCompiler.compile(sources);
         var tooLarge = new ArrayList<Diagnostic>();
         for (byte[] classFile : classes.values()) {
             tooLarge.addAll(MethodSizeCheck.check(network, classFile));
@@ -85,7 +88,7 @@ public final class EmbeddedJar {
         if (!tooLarge.isEmpty()) {
             throw new CodeSizeException(tooLarge);
         }
-        return new EmbeddedJar(network, source, classes, ModelFiles.toBytes(network, params), coordinates);
+        return new EmbeddedJar(network, sources, classes, ModelFiles.toBytes(network, params), coordinates);
     }
 
     public GeneratedSource source() {
@@ -131,6 +134,7 @@ public final class EmbeddedJar {
             file(jar, c.getKey().replace('.', '/') + ".class", c.getValue());
         }
         file(jar, source.relativePath(), source.code().getBytes(StandardCharsets.UTF_8));
+        file(jar, reader.relativePath(), reader.code().getBytes(StandardCharsets.UTF_8));
         file(jar, dir + InferenceGenerator.weightsResource(source.className()), weights);
         directory(jar, "META-INF/maven/");
         directory(jar, "META-INF/maven/" + coordinates.groupId() + "/");

@@ -1,6 +1,5 @@
 package cnnc.codegen;
 
-import cnnc.model.Parameter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -9,6 +8,7 @@ import cnnc.compile.NetworkCompiler;
 import cnnc.compile.NetworkInstance;
 import cnnc.model.Loss;
 import cnnc.model.Network;
+import cnnc.model.Parameter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

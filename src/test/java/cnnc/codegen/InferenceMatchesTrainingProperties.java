@@ -78,8 +78,9 @@ class InferenceMatchesTrainingProperties {
         net.forward(x, 0, EXAMPLES, false);
         float[] expected = (float[]) net.output();
 
-        GeneratedSource source = InferenceGenerator.generate(network, "test.inference", "Net");
-        Map<String, byte[]> classes = InMemoryCompiler.compile(List.of(source));
+        List<GeneratedSource> sources = InferenceGenerator.sources(network, "test.inference", "Net");
+        GeneratedSource source = sources.get(0);
+        Map<String, byte[]> classes = InMemoryCompiler.compile(sources);
         Class<?> type = InMemoryCompiler.loader(classes).loadClass(source.qualifiedName());
         var lookup = MethodHandles.publicLookup();
         Object inference = lookup.findConstructor(type, MethodType.methodType(void.class, InputStream.class))

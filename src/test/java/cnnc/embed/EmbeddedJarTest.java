@@ -221,7 +221,9 @@ class EmbeddedJarTest {
             assertEquals(Set.of(
                     "META-INF/", "META-INF/MANIFEST.MF", "com/", "com/example/", "com/example/digits/",
                     "com/example/digits/LabNetwork.class", "com/example/digits/LabNetwork$ForwardPass.class",
-                    "com/example/digits/LabNetwork$HeaderReader.class", "com/example/digits/LabNetwork.java",
+                    "com/example/digits/LabNetwork.java", "com/example/digits/LabNetworkWeights.java",
+                    "com/example/digits/LabNetworkWeights.class", "com/example/digits/LabNetworkWeights$Entry.class",
+                    "com/example/digits/LabNetworkWeights$Problems.class", "com/example/digits/LabNetworkWeights$HeaderJson.class",
                     "com/example/digits/LabNetwork.safetensors", "META-INF/maven/", "META-INF/maven/com.example.digits/",
                     "META-INF/maven/com.example.digits/lab-network/",
                     "META-INF/maven/com.example.digits/lab-network/pom.xml",
@@ -235,6 +237,9 @@ class EmbeddedJarTest {
             String properties = read(file, "META-INF/maven/com.example.digits/lab-network/pom.properties");
             assertTrue(properties.contains("groupId=com.example.digits\nartifactId=lab-network\nversion=1.0.0\n"), properties);
             assertTrue(read(file, "com/example/digits/LabNetwork.java").contains("public final class LabNetwork"));
+            String reader = read(file, "com/example/digits/LabNetworkWeights.java");
+            assertTrue(reader.startsWith("// Copied by cnnc ") && reader.contains("package com.example.digits;\n")
+                    && reader.contains("final class LabNetworkWeights {") && !reader.contains("WeightsReader"), reader);
             for (String name : names) {
                 if (name.endsWith(".class")) {
                     byte[] classFile = file.getInputStream(file.getEntry(name)).readAllBytes();
