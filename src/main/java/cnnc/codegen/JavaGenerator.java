@@ -151,7 +151,7 @@ public final class JavaGenerator {
     /** The Vector API's preferred shape on this CPU, shared by every vectorized layer. */
     private void addSpecies(TypeSpec.Builder type) {
         String box = p == Precision.FLOAT ? "Float" : "Double";
-        ClassName vector = ClassName.get(Backend.VECTOR_MODULE, VectorTypes.vectorClass(p));
+        ClassName vector = ClassName.bestGuess(VectorTypes.vectorClass(p));
         TypeName species = com.palantir.javapoet.ParameterizedTypeName.get(
                 ClassName.get(Backend.VECTOR_MODULE, "VectorSpecies"), ClassName.get("java.lang", box));
         type.addField(FieldSpec.builder(species, "SPECIES", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
@@ -283,7 +283,7 @@ public final class JavaGenerator {
                 .addStatement("return new $L[][] {$L}", t, grads).build());
         var zero = MethodSpec.methodBuilder("zeroGradients").addModifiers(Modifier.PUBLIC);
         for (Parameter param : parameters) {
-            zero.addStatement("java.util.Arrays.fill($LGrad, $L)", param.field(), p.literal(0));
+            zero.addStatement("$T.fill($LGrad, $L)", java.util.Arrays.class, param.field(), p.literal(0));
         }
         type.addMethod(zero.build());
         type.addMethod(MethodSpec.methodBuilder("output").addModifiers(Modifier.PUBLIC).returns(p.arrayType())

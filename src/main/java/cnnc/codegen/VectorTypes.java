@@ -4,8 +4,8 @@ package cnnc.codegen;
 public final class VectorTypes {
     private VectorTypes() {}
 
-    /** {@code FloatVector} or {@code DoubleVector}. */
+    /** {@code FloatVector} or {@code DoubleVector}, qualified: {@link Code} imports it. */
     public static String vectorClass(Precision p) {
-        return p == Precision.FLOAT ? "FloatVector" : "DoubleVector";
+        return Backend.VECTOR_MODULE + "." + (p == Precision.FLOAT ? "FloatVector" : "DoubleVector");
     }
 }

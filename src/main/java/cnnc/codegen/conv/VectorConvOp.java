@@ -184,6 +184,11 @@ public final class VectorConvOp implements LayerOp {
                 .addJavadoc(javadoc + "\n");
     }
 
+    /** Which output planes a kernel of {@code block} planes computes, in words. */
+    private static String planes(int block) {
+        return block == 1 ? "plane ob" : "planes ob to ob + " + (block - 1);
+    }
+
     /** The weight index of (output plane ob + o, input plane i, tap t) as code. */
     private interface WeightIndex {
         String of(String ob, int o, String i, int t);
@@ -210,7 +215,7 @@ public final class VectorConvOp implements LayerOp {
                 code.line(vt + " a" + o + "x" + x + " = a" + o + "x0");
             }
         }
-        code.open("for (int i = 0; i < " + inputs + "; i++)").line("int s = i * " + srcPlane + " + j");
+        code.loop("i", inputs).line("int s = i * " + srcPlane + " + j");
         for (int t = 0; t < g.taps(); t++) {
             int offset = (t / g.kw()) * srcWidth + t % g.kw();
             String at = offset == 0 ? "s" : "s + " + offset;
@@ -232,7 +237,7 @@ public final class VectorConvOp implements LayerOp {
             }
         }
         code.close();
-        return kernel(corr.kind() + "Planes" + block, "Output planes ob to ob + " + (block - 1) + " of the "
+        return kernel(corr.kind() + "Planes" + block, "Output " + planes(block) + " of the "
                 + corr.kind().toLowerCase(java.util.Locale.ROOT) + " correlation, " + kj + " vectors of positions at a time.")
                 .addCode(code.build()).build();
     }
@@ -378,7 +383,7 @@ public final class VectorConvOp implements LayerOp {
             }
         }
         code.close();
-        return kernel("WeightPlanes" + block, "Adds example n's weight gradient for output planes ob to ob + " + (block - 1)
+        return kernel("WeightPlanes" + block, "Adds example n's weight gradient for output " + planes(block)
                 + " into the vector sums: one register per (plane, tap) over each input plane.")
                 .addCode(code.build()).build();
     }
