@@ -92,6 +92,11 @@ final class ClassSkeleton {
                         .initializer("{$L}", shapes.build()).build());
     }
 
+    /** The ops' named derived sizes, e.g. {@code CONV1_WIDE}. */
+    List<FieldSpec> namedSizes() {
+        return ops.stream().flatMap(op -> op.namedSizes().stream()).toList();
+    }
+
     /** The activation buffers: every one when training, those a forward pass writes for inference. */
     List<Buffer> buffers() {
         return plan.mode() == Mode.TRAINING ? plan.buffers() : plan.forwardBuffers();
@@ -145,6 +150,11 @@ final class ClassSkeleton {
     /** Every op's methods, step after step. */
     List<MethodSpec> layerMethods() {
         return ops.stream().flatMap(op -> op.methods().stream()).toList();
+    }
+
+    /** The {@link SharedMethods} the ops call, each once. */
+    List<MethodSpec> sharedMethods() {
+        return SharedMethods.of(ops.stream().flatMap(op -> op.sharedMethods().stream()).toList(), p);
     }
 
     /**

@@ -157,6 +157,7 @@ public final class InferenceGenerator {
                     .initializer("$S", docs.inputShape()).build());
         }
         skeleton.parameterTables().forEach(type::addField);
+        type.addFields(skeleton.namedSizes());
         type.addField(FieldSpec.builder(int.class, "BLOCK", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                 .addJavadoc("Examples one thread's buffers hold at most; a larger batch runs in blocks of this many.\n")
                 .initializer("$L", block()).build());

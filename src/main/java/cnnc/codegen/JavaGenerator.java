@@ -129,6 +129,7 @@ public final class JavaGenerator {
         if (skeleton.hasDropout()) {
             type.addMethod(mix());
         }
+        type.addMethods(skeleton.sharedMethods());
         return skeleton.write(packageName, className, type.build(), "generate");
     }
 
@@ -146,6 +147,7 @@ public final class JavaGenerator {
         type.addField(ClassSkeleton.constant("INPUT_SIZE", network.input().size(), "Values per input example, in H, W, C order."));
         type.addField(ClassSkeleton.constant("OUTPUT_SIZE", network.output().size(), "Values per output example."));
         skeleton.parameterTables().forEach(type::addField);
+        type.addFields(skeleton.namedSizes());
     }
 
     /** The Vector API's preferred shape on this CPU, shared by every vectorized layer. */

@@ -1,5 +1,6 @@
 package cnnc.codegen;
 
+import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import java.util.List;
 
@@ -35,5 +36,15 @@ public interface LayerOp {
     /** Whether the op uses the lane shuffles and masks of 2x2 pooling on the Vector API. */
     default boolean usesLaneShuffles() {
         return false;
+    }
+
+    /** The {@link SharedMethods} the op's code calls. */
+    default List<String> sharedMethods() {
+        return List.of();
+    }
+
+    /** Constants the op's code uses for derived sizes, each documented with its formula. */
+    default List<FieldSpec> namedSizes() {
+        return List.of();
     }
 }

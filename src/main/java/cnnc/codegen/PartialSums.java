@@ -10,7 +10,7 @@ public final class PartialSums {
     private PartialSums() {}
 
     /** Declares {@code var = init + the sum of term(q) for q < length}. */
-    public static void declare(Code c, Precision p, String var, String init, int length, UnaryOperator<String> term) {
+    public static void declare(Code c, Precision p, String var, String init, Object length, UnaryOperator<String> term) {
         String t = p.keyword();
         String zero = p.literal(0);
         String q = var + "Index";

@@ -4,9 +4,12 @@ import cnnc.codegen.Activations;
 import cnnc.codegen.Code;
 import cnnc.codegen.OpContext;
 import cnnc.codegen.PartialSums;
+import cnnc.codegen.SharedMethods;
 import cnnc.codegen.Precision;
 import cnnc.plan.Step;
+import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.MethodSpec;
+import javax.lang.model.element.Modifier;
 
 /**
  * Stride-1 convolution code over tap columns ({@link ConvStrategy}): each tap's shifted view of
@@ -34,27 +37,28 @@ final class ColumnConvKernels {
     }
 
     /** Copies each tap's shift of each input plane of example n into its own column row. */
-    private void im2col(Code code) {
-        im2col(code, name + "Columns", "srcBase");
+    /** Calls the method that copies the example at {@code base} into {@code columns}. */
+    private void im2col(Code code, String columns, String base) {
+        code.line(name + "ToColumns(" + base + ", " + columns + ")");
     }
 
-    private void im2col(Code code, String columns, String base) {
-        code.comment("each tap's shifted view of each input plane, as a row array of its own");
-        code.loop("ic", g.c()).line("int ib = " + base + " + ic * " + (g.ph() * g.pw())).line("int q = ic * " + g.taps());
+    /**
+     * The method {@link #im2col} calls: each tap's shifted view of each input plane of one example,
+     * as a row array of its own.
+     */
+    MethodSpec toColumns() {
+        var code = new Code();
+        code.loop("ic", g.c()).line("int ib = base + ic * " + g.plane()).line("int q = ic * " + g.taps());
         for (int t = 0; t < g.taps(); t++) {
-            code.line("System.arraycopy(" + pieces.src() + ", " + ConvPieces.plus("ib", g.tapOffset(t)) + ", " + columns + "[" + ConvPieces.plus("q", t)
-                    + "], 0, " + g.wideLength() + ")");
+            code.line("System.arraycopy(" + pieces.src() + ", " + ConvPieces.plus("ib", g.tapOffset(t)) + ", columns["
+                    + ConvPieces.plus("q", t) + "], 0, " + g.wideName() + ")");
         }
         code.close();
-    }
-
-    /** Locals c0, c1, ... for the column rows of input channel ic. */
-    private void loadColumns(Code code) {
-        String rowType = p.keyword() + "[]";
-        code.line("int q = ic * " + g.taps());
-        for (int t = 0; t < g.taps(); t++) {
-            code.line(rowType + " c" + t + " = " + name + "Columns[" + ConvPieces.plus("q", t) + "]");
-        }
+        return MethodSpec.methodBuilder(name + "ToColumns").addModifiers(Modifier.PRIVATE)
+                .addParameter(int.class, "base").addParameter(ArrayTypeName.of(p.arrayType()), "columns")
+                .addJavadoc("Copies each tap's shifted view of each input plane of the example at {@code base} into a row\n"
+                        + "of {@code columns} of its own, so that the multiply-adds over them index every array alike.\n")
+                .addCode(code.build()).build();
     }
 
     /**
@@ -63,7 +67,7 @@ final class ColumnConvKernels {
      * gradient. Every array is indexed by j alone, so the loop vectorizes.
      */
     private void multiplyAddColumns(Code code, String target, String rowsField, String blockVar, boolean flipped,
-            int length) {
+            String length) {
         String rowType = p.keyword() + "[]";
         code.line("int q = " + blockVar + " * " + g.taps())
                 .line("int wb = (oc * " + g.c() + " + ic) * " + g.taps());
@@ -79,11 +83,11 @@ final class ColumnConvKernels {
     /** Forward pass over tap columns, after the padding copy. */
     void forward(Code code, String out) {
         String wide = name + "Wide";
-        int length = g.wideLength();
+        String length = g.wideName();
         code.loop("n", "batch")
                 .line("int srcBase = n * " + g.srcSize())
                 .line("int outBase = n * " + g.outSize());
-        im2col(code);
+        im2col(code, name + "Columns", "srcBase");
         code.loop("oc", g.k())
                 .line("java.util.Arrays.fill(" + wide + ", 0, " + length + ", " + bias + "[oc])")
                 .loop("ic", g.c());
@@ -114,7 +118,7 @@ final class ColumnConvKernels {
         String gw2 = name + "GradWide2";
         String columns2 = name + "Columns2";
         String gradOut = step.outGrad().name();
-        int length = g.wideLength();
+        String length = g.wideName();
         String biasLanes = name + "BiasLanes";
         code.loop("r", g.k() * g.c() * g.taps()).line("java.util.Arrays.fill(" + lanes + "[r], " + p.literal(0) + ")").close();
         code.loop("r", g.k()).line("java.util.Arrays.fill(" + biasLanes + "[r], " + p.literal(0) + ")").close();
@@ -123,7 +127,7 @@ final class ColumnConvKernels {
                 .line("boolean pair = n + 1 < batch")
                 .line("int srcBase = n * " + g.srcSize())
                 .line("int outBase = n * " + g.outSize());
-        im2col(code);
+        im2col(code, name + "Columns", "srcBase");
         code.open("if (pair)").line("int srcBase2 = srcBase + " + g.srcSize());
         im2col(code, columns2, "srcBase2");
         code.close().open("else")
@@ -143,23 +147,19 @@ final class ColumnConvKernels {
                 .close()
                 .line(rowType + " bl = " + biasLanes + "[oc]")
                 .loop("j", length).line("bl[j] += " + gw + "[j] + " + gw2 + "[j]").close()
-                .loop("ic", g.c());
-        loadColumns(code);
+                .loop("ic", g.c())
+                .line("int q = ic * " + g.taps())
+                .line("int lane = (oc * " + g.c() + " + ic) * " + g.taps());
         for (int t = 0; t < g.taps(); t++) {
-            code.line(rowType + " e" + t + " = " + columns2 + "[" + ConvPieces.plus("q", t) + "]");
-        }
-        code.line("int lane = (oc * " + g.c() + " + ic) * " + g.taps());
-        for (int t = 0; t < g.taps(); t++) {
-            code.line(rowType + " a" + t + " = " + lanes + "[" + ConvPieces.plus("lane", t) + "]");
-            code.loop("j", length).line("a" + t + "[j] += " + gw + "[j] * c" + t + "[j] + " + gw2 + "[j] * e" + t + "[j]").close();
+            String q = ConvPieces.plus("q", t);
+            code.line(SharedMethods.ADD_PRODUCTS + "(" + lanes + "[" + ConvPieces.plus("lane", t) + "], " + gw + ", " + name
+                    + "Columns[" + q + "], " + gw2 + ", " + columns2 + "[" + q + "], " + length + ")");
         }
         code.close().close().close();
-        code.loop("r", g.k() * g.c() * g.taps()).line(rowType + " row = " + lanes + "[r]");
-        PartialSums.declare(code, p, "sum", p.literal(0), length, q -> "row[" + q + "]");
-        code.line(weight + "Grad[r] += sum").close();
-        code.loop("r", g.k()).line(rowType + " row = " + biasLanes + "[r]");
-        PartialSums.declare(code, p, "sum", p.literal(0), length, q -> "row[" + q + "]");
-        code.line(bias + "Grad[r] += sum").close();
+        code.loop("r", g.k() * g.c() * g.taps())
+                .line(weight + "Grad[r] += " + SharedMethods.SUM_LANES + "(" + lanes + "[r], " + length + ")").close();
+        code.loop("r", g.k())
+                .line(bias + "Grad[r] += " + SharedMethods.SUM_LANES + "(" + biasLanes + "[r], " + length + ")").close();
         return ctx.method("BackwardWeights", "Accumulates the weight gradient in per-lane sums over the batch, two examples at a time, then adds the lanes up.", code.build());
     }
 
@@ -176,7 +176,7 @@ final class ColumnConvKernels {
         String dsrc = g.padded() ? name + "PaddedGrad" : step.inGrad().name();
         int gpw = g.gradPaddedWidth();
         int plane = g.gradPaddedHeight() * gpw;
-        int length = g.gradWideLength();
+        String length = g.gradWideName();
         code.loop("n", "batch")
                 .line("int dBase = " + (g.padded() ? "0" : "n * " + g.srcSize()))
                 .line("int outBase = n * " + g.outSize());

@@ -1,7 +1,12 @@
 package cnnc.codegen.conv;
 
 import cnnc.model.Layer;
+import com.palantir.javapoet.FieldSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import javax.lang.model.element.Modifier;
 
 /**
  * A convolution's sizes, each derived once. The input is {@code c x ih x iw}, {@code ph x pw}
@@ -82,5 +87,34 @@ public record ConvGeometry(Layer.Conv conv, Optional<Layer.Pool> fusedPool, int 
     /** Wide length of the input gradient plane computed over the padded gradient's rows: {@code (ph - 1) * gpw + pw}. */
     public int gradWideLength() {
         return (ph - 1) * gradPaddedWidth() + pw;
+    }
+
+    /** The wide length's name in generated code, {@code CONV1_WIDE}: a constant that {@link #namedSizes} declares. */
+    public String wideName() {
+        return conv.name().toUpperCase(Locale.ROOT) + "_WIDE";
+    }
+
+    /** The input gradient's wide length's name in generated code, {@code CONV1_GRAD_WIDE}. */
+    public String gradWideName() {
+        return conv.name().toUpperCase(Locale.ROOT) + "_GRAD_WIDE";
+    }
+
+    /** The derived sizes generated code names, each with its formula: the wide lengths. */
+    public List<FieldSpec> namedSizes(boolean withGradient) {
+        var sizes = new ArrayList<FieldSpec>();
+        sizes.add(constant(wideName(), wideLength(), "Positions of a wide output plane of {@code " + conv.name()
+                + "}: (oh - 1) * pw + ow = (" + oh + " - 1) * " + pw + " + " + ow
+                + ",\nits output rows at the padded input's width, less the last row's waste columns."));
+        if (withGradient) {
+            sizes.add(constant(gradWideName(), gradWideLength(), "Positions of a wide input-gradient plane of {@code "
+                    + conv.name() + "}: (ph - 1) * (pw + kw - 1) + pw\n= (" + ph + " - 1) * (" + pw + " + " + kw
+                    + " - 1) + " + pw + ", over the output gradient bordered by the kernel size less one."));
+        }
+        return sizes;
+    }
+
+    private static FieldSpec constant(String name, int value, String doc) {
+        return FieldSpec.builder(int.class, name, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                .initializer("$L", value).addJavadoc(doc + "\n").build();
     }
 }

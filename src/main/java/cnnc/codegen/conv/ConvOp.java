@@ -4,9 +4,11 @@ import cnnc.codegen.Code;
 import cnnc.codegen.LayerOp;
 import cnnc.codegen.OpContext;
 import cnnc.codegen.Scratch;
+import cnnc.codegen.SharedMethods;
 import cnnc.codegen.conv.ConvPieces.BiasGradient;
 import cnnc.codegen.conv.ConvStrategy.Pass;
 import cnnc.model.Layer;
+import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,44 +42,61 @@ public final class ConvOp implements LayerOp {
     @Override
     public List<Scratch> scratch() {
         boolean training = ctx.training();
-        int length = g.wideLength();
+        String length = g.wideName();
         var scratch = new ArrayList<Scratch>();
         if (g.padded()) {
             scratch.add(ctx.buffer("Padded", "maxBatch * " + g.srcSize()));
         }
         if (strategy.wide()) {
-            scratch.add(ctx.buffer("Wide", String.valueOf(length)));
+            scratch.add(ctx.buffer("Wide", length));
         }
         if (training && g.padded()) {
             scratch.add(ctx.buffer("PaddedGrad", String.valueOf(g.srcSize())));
         }
         if (training && strategy.wide()) {
             // only valid columns are ever written, so the waste columns stay zero
-            scratch.add(ctx.buffer("GradWide", String.valueOf(length)));
+            scratch.add(ctx.buffer("GradWide", length));
         }
         if (strategy.forward() == Pass.COLUMNS) {
-            scratch.add(ctx.rows("Columns", g.c() * g.taps(), String.valueOf(length)));
+            scratch.add(ctx.rows("Columns", g.c() * g.taps(), length));
         }
         if (training && strategy.weightGradient() == Pass.COLUMNS) {
-            scratch.add(ctx.rows("WeightLanes", g.k() * g.c() * g.taps(), String.valueOf(length)));
-            scratch.add(ctx.rows("BiasLanes", g.k(), String.valueOf(length)));
-            scratch.add(ctx.rows("Columns2", g.c() * g.taps(), String.valueOf(length)));
+            scratch.add(ctx.rows("WeightLanes", g.k() * g.c() * g.taps(), length));
+            scratch.add(ctx.rows("BiasLanes", g.k(), length));
+            scratch.add(ctx.rows("Columns2", g.c() * g.taps(), length));
             // like GradWide, only valid columns are ever written
-            scratch.add(ctx.buffer("GradWide2", String.valueOf(length)));
+            scratch.add(ctx.buffer("GradWide2", length));
         }
         if (training && strategy.inputGradient() == Pass.COLUMNS) {
             // only the interior is ever written, so the border stays zero
             scratch.add(ctx.buffer("GradPadded", String.valueOf(g.k() * g.gradPlane())));
-            scratch.add(ctx.rows("GradColumns", g.k() * g.taps(), String.valueOf(g.gradWideLength())));
-            scratch.add(ctx.buffer("InputGradWide", String.valueOf(g.gradWideLength())));
+            scratch.add(ctx.rows("GradColumns", g.k() * g.taps(), g.gradWideName()));
+            scratch.add(ctx.buffer("InputGradWide", g.gradWideName()));
         }
         return scratch;
+    }
+
+    @Override
+    public List<FieldSpec> namedSizes() {
+        if (!strategy.wide()) {
+            return List.of();
+        }
+        return g.namedSizes(ctx.training() && strategy.inputGradient() == Pass.COLUMNS);
+    }
+
+    @Override
+    public List<String> sharedMethods() {
+        return ctx.training() && strategy.weightGradient() == Pass.COLUMNS
+                ? List.of(SharedMethods.ADD_PRODUCTS, SharedMethods.SUM_LANES) : List.of();
     }
 
     @Override
     public List<MethodSpec> methods() {
         var methods = new ArrayList<MethodSpec>();
         methods.add(forward());
+        if (strategy.forward() == Pass.COLUMNS) {
+            methods.add(columns.toColumns());
+        }
         if (!ctx.training()) {
             return methods;
         }

@@ -12,6 +12,7 @@ import cnnc.codegen.conv.ConvPieces.BiasGradient;
 import cnnc.model.Layer;
 import cnnc.plan.Plan;
 import cnnc.plan.Step;
+import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,13 +70,13 @@ public final class VectorConvOp implements LayerOp {
         String slack = " + 2 * SPECIES.length()";
         var scratch = new ArrayList<Scratch>();
         scratch.add(ctx.buffer("Source", g.c() * g.plane() + slack));
-        scratch.add(ctx.rows("Wide", g.k(), g.wideLength() + slack));
+        scratch.add(ctx.rows("Wide", g.k(), g.wideName() + slack));
         if (ctx.training()) {
-            scratch.add(ctx.rows("GradWide", g.k(), g.wideLength() + slack));
+            scratch.add(ctx.rows("GradWide", g.k(), g.wideName() + slack));
             scratch.add(ctx.buffer("WeightSums", g.k() * g.c() * g.taps() + " * SPECIES.length()"));
             scratch.add(ctx.buffer("BiasSums", g.k() + " * SPECIES.length()"));
             scratch.add(ctx.buffer("GradPadded", g.k() * g.gradPlane() + slack));
-            scratch.add(ctx.rows("InputGradWide", g.c(), g.gradWideLength() + slack));
+            scratch.add(ctx.rows("InputGradWide", g.c(), g.gradWideName() + slack));
         }
         return scratch;
     }
@@ -109,6 +110,11 @@ public final class VectorConvOp implements LayerOp {
     }
 
     @Override
+    public List<FieldSpec> namedSizes() {
+        return g.namedSizes(ctx.training());
+    }
+
+    @Override
     public List<String> buffersReadPastEnd() {
         var buffers = new ArrayList<String>();
         buffers.add(step.out().name());
@@ -121,17 +127,17 @@ public final class VectorConvOp implements LayerOp {
 
     /** One correlation: where it reads and writes, and how it finds a weight. */
     private record Correlation(String kind, String src, int srcPlane, int srcWidth, int inputs, int outputs,
-            String rows, int length, WeightIndex weightIndex, boolean withBias) {}
+            String rows, String length, WeightIndex weightIndex, boolean withBias) {}
 
     private Correlation forwardCorrelation() {
-        return new Correlation("Forward", name + "Source", g.plane(), g.pw(), g.c(), g.k(), name + "Wide", g.wideLength(),
+        return new Correlation("Forward", name + "Source", g.plane(), g.pw(), g.c(), g.k(), name + "Wide", g.wideName(),
                 (ob, o, i, t) -> "(" + ob + " + " + o + ") * " + g.c() * g.taps() + " + " + i + " * " + g.taps() + " + " + t, true);
     }
 
     private Correlation inputCorrelation() {
         int taps = g.taps();
         return new Correlation("Input", name + "GradPadded", g.gradPlane(), g.gradPaddedWidth(), g.k(), g.c(), name + "InputGradWide",
-                g.gradWideLength(),
+                g.gradWideName(),
                 (ob, o, i, t) -> i + " * " + g.c() * taps + " + (" + ob + " + " + o + ") * " + taps + " + " + (taps - 1 - t), false);
     }
 
@@ -201,7 +207,7 @@ public final class VectorConvOp implements LayerOp {
         String rows = corr.rows();
         int kj = SPAN;
         code.line("int V = SPECIES.length()");
-        int length = corr.length();
+        String length = corr.length();
         int inputs = corr.inputs();
         int srcPlane = corr.srcPlane();
         int srcWidth = corr.srcWidth();
@@ -323,7 +329,7 @@ public final class VectorConvOp implements LayerOp {
         code.line("zero.intoArray(" + gw + "[oc], oy * " + g.pw() + " + " + g.ow() + ")")
                 .close()
                 .line(vt + " b = " + vt + ".fromArray(SPECIES, " + biasSums + ", oc * V)")
-                .open("for (int j = 0; j < " + g.wideLength() + "; j += V)")
+                .open("for (int j = 0; j < " + g.wideName() + "; j += V)")
                 .line("b = b.add(" + vt + ".fromArray(SPECIES, " + gw + "[oc], j))")
                 .close()
                 .line("b.intoArray(" + biasSums + ", oc * V)")
@@ -362,7 +368,7 @@ public final class VectorConvOp implements LayerOp {
                 code.line(vt + " a" + o + "t" + t + " = " + vt + ".zero(SPECIES)");
             }
         }
-        code.open("for (int j = 0; j < " + g.wideLength() + "; j += V)").line("int s = ic * " + g.plane() + " + j");
+        code.open("for (int j = 0; j < " + g.wideName() + "; j += V)").line("int s = ic * " + g.plane() + " + j");
         for (int o = 0; o < block; o++) {
             code.line(vt + " g" + o + " = " + vt + ".fromArray(SPECIES, " + gw + "[ob + " + o + "], j)");
         }

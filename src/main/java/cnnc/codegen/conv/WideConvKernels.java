@@ -37,7 +37,7 @@ final class WideConvKernels {
     void forward(Code code, String out) {
         Taps t = taps.taps();
         String wide = name + "Wide";
-        int length = g.wideLength();
+        String length = g.wideName();
         code.loop("n", "batch")
                 .line("int srcBase = n * " + g.srcSize())
                 .line("int outBase = n * " + g.outSize())
@@ -77,7 +77,7 @@ final class WideConvKernels {
         String gradOut = step.outGrad().name();
         String gw = name + "GradWide";
         String dsrc = g.padded() ? name + "PaddedGrad" : step.inGrad().name();
-        int length = g.wideLength();
+        String length = g.wideName();
         code.loop("n", "batch")
                 .line("int dBase = " + (g.padded() ? "0" : "n * " + g.srcSize()))
                 .line("int outBase = n * " + g.outSize())
