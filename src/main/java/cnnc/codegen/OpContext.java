@@ -4,6 +4,8 @@ import cnnc.plan.Mode;
 import cnnc.plan.Step;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
+import java.util.List;
+import java.util.function.Supplier;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -34,6 +36,11 @@ public record OpContext(Step step, Precision precision, Mode mode) {
     /** A method of the layer built from {@code code}. */
     public MethodSpec method(String suffix, String javadoc, CodeBlock code) {
         return method(suffix, javadoc).addCode(code).build();
+    }
+
+    /** The forward method, and the backward one when training. */
+    public List<MethodSpec> forwardAndBackward(Supplier<MethodSpec> forward, Supplier<MethodSpec> backward) {
+        return training() ? List.of(forward.get(), backward.get()) : List.of(forward.get());
     }
 
     /** Calls the input-gradient helper, only on demand when the input is the network's own. */

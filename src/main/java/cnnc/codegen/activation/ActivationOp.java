@@ -6,7 +6,6 @@ import cnnc.codegen.LayerOp;
 import cnnc.codegen.OpContext;
 import cnnc.codegen.Precision;
 import com.palantir.javapoet.MethodSpec;
-import java.util.ArrayList;
 import java.util.List;
 
 /** A standalone activation layer (not the final softmax or sigmoid, which the output stage fuses with the loss). */
@@ -23,12 +22,7 @@ public final class ActivationOp implements LayerOp {
 
     @Override
     public List<MethodSpec> methods() {
-        var methods = new ArrayList<MethodSpec>();
-        methods.add(forward());
-        if (ctx.training()) {
-            methods.add(backward());
-        }
-        return methods;
+        return ctx.forwardAndBackward(this::forward, this::backward);
     }
 
     private MethodSpec forward() {

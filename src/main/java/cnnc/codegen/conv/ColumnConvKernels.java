@@ -2,11 +2,7 @@ package cnnc.codegen.conv;
 
 import cnnc.codegen.Activations;
 import cnnc.codegen.Code;
-import cnnc.codegen.OpContext;
-import cnnc.codegen.PartialSums;
 import cnnc.codegen.SharedMethods;
-import cnnc.codegen.Precision;
-import cnnc.plan.Step;
 import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.MethodSpec;
 import javax.lang.model.element.Modifier;
@@ -17,23 +13,10 @@ import javax.lang.model.element.Modifier;
  * alike and C2 vectorizes it. The forward pass, the weight gradient in per-lane sums, and the
  * input gradient as a forward correlation of the zero-bordered output gradient.
  */
-final class ColumnConvKernels {
-    private final OpContext ctx;
-    private final ConvGeometry g;
-    private final ConvPieces pieces;
-    private final Precision p;
-    private final Step step;
-    private final String name, weight, bias;
+final class ColumnConvKernels extends ConvKernel {
 
     ColumnConvKernels(ConvPieces pieces) {
-        this.pieces = pieces;
-        this.ctx = pieces.ctx();
-        this.g = pieces.g();
-        this.p = ctx.precision();
-        this.step = ctx.step();
-        this.name = ctx.name();
-        this.weight = pieces.weight();
-        this.bias = pieces.bias();
+        super(pieces);
     }
 
     /** Copies each tap's shift of each input plane of example n into its own column row. */

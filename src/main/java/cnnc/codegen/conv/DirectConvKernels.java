@@ -2,10 +2,7 @@ package cnnc.codegen.conv;
 
 import cnnc.codegen.Activations;
 import cnnc.codegen.Code;
-import cnnc.codegen.OpContext;
-import cnnc.codegen.Precision;
 import cnnc.codegen.conv.UnrolledTaps.Taps;
-import cnnc.plan.Step;
 import com.palantir.javapoet.MethodSpec;
 
 /**
@@ -13,24 +10,11 @@ import com.palantir.javapoet.MethodSpec;
  * taps unrolled and their offsets baked in, for the forward pass, the weight gradient (one
  * accumulator per tap) and the input gradient (each output gradient scattered over its taps).
  */
-final class DirectConvKernels {
-    private final OpContext ctx;
-    private final ConvGeometry g;
-    private final ConvPieces pieces;
-    private final Precision p;
-    private final Step step;
-    private final String name, weight, bias;
+final class DirectConvKernels extends ConvKernel {
     private final UnrolledTaps taps;
 
     DirectConvKernels(ConvPieces pieces) {
-        this.pieces = pieces;
-        this.ctx = pieces.ctx();
-        this.g = pieces.g();
-        this.p = ctx.precision();
-        this.step = ctx.step();
-        this.name = ctx.name();
-        this.weight = pieces.weight();
-        this.bias = pieces.bias();
+        super(pieces);
         this.taps = new UnrolledTaps(g, p, weight);
     }
 
@@ -99,14 +83,8 @@ final class DirectConvKernels {
         Taps t = taps.taps();
         var code = new Code();
         String gradOut = step.outGrad().name();
-        String dsrc = g.padded() ? name + "PaddedGrad" : step.inGrad().name();
-        code.loop("n", "batch")
-                .line("int dBase = " + (g.padded() ? "0" : "n * " + g.srcSize()))
-                .line("int outBase = n * " + g.outSize())
-                .line("java.util.Arrays.fill(" + dsrc + ", dBase, dBase + " + g.srcSize() + ", " + p.literal(0) + ")")
-                .loop("oc", g.k())
-                .line("int o = outBase + oc * " + (g.oh() * g.ow()))
-                .loop("ic", g.c())
+        String dsrc = openInputGradient(code);
+        code.loop("ic", g.c())
                 .line("int ib = dBase + ic * " + (g.ph() * g.pw()));
         String wb = taps.openRows(code, t, "(oc * " + g.c() + " + ic) * " + (g.kh() * g.kw()));
         taps.loadWeights(code, t, wb);

@@ -2,34 +2,18 @@ package cnnc.codegen.conv;
 
 import cnnc.codegen.Activations;
 import cnnc.codegen.Code;
-import cnnc.codegen.OpContext;
-import cnnc.codegen.Precision;
 import cnnc.codegen.conv.UnrolledTaps.Taps;
-import cnnc.plan.Step;
 import com.palantir.javapoet.MethodSpec;
 
 /**
  * Stride-1 convolution code over wide rows ({@link ConvGeometry}): one long loop per plane and
  * tap, for the forward pass and the input gradient, for kernels too large for tap columns.
  */
-final class WideConvKernels {
-    private final OpContext ctx;
-    private final ConvGeometry g;
-    private final ConvPieces pieces;
-    private final Precision p;
-    private final Step step;
-    private final String name, weight, bias;
+final class WideConvKernels extends ConvKernel {
     private final UnrolledTaps taps;
 
     WideConvKernels(ConvPieces pieces) {
-        this.pieces = pieces;
-        this.ctx = pieces.ctx();
-        this.g = pieces.g();
-        this.p = ctx.precision();
-        this.step = ctx.step();
-        this.name = ctx.name();
-        this.weight = pieces.weight();
-        this.bias = pieces.bias();
+        super(pieces);
         this.taps = new UnrolledTaps(g, p, weight);
     }
 
@@ -76,15 +60,9 @@ final class WideConvKernels {
         var code = new Code();
         String gradOut = step.outGrad().name();
         String gw = name + "GradWide";
-        String dsrc = g.padded() ? name + "PaddedGrad" : step.inGrad().name();
         String length = g.wideName();
-        code.loop("n", "batch")
-                .line("int dBase = " + (g.padded() ? "0" : "n * " + g.srcSize()))
-                .line("int outBase = n * " + g.outSize())
-                .line("java.util.Arrays.fill(" + dsrc + ", dBase, dBase + " + g.srcSize() + ", " + p.literal(0) + ")")
-                .loop("oc", g.k())
-                .line("int o = outBase + oc * " + (g.oh() * g.ow()))
-                .loop("oy", g.oh())
+        String dsrc = openInputGradient(code);
+        code.loop("oy", g.oh())
                 .line("System.arraycopy(" + gradOut + ", o + oy * " + g.ow() + ", " + gw + ", oy * " + g.pw() + ", " + g.ow() + ")")
                 .close()
                 .loop("ic", g.c())

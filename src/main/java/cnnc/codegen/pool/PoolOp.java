@@ -8,7 +8,6 @@ import cnnc.model.Layer;
 import cnnc.plan.ReluFold;
 import cnnc.plan.Step;
 import com.palantir.javapoet.MethodSpec;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -42,12 +41,7 @@ public final class PoolOp implements LayerOp {
 
     @Override
     public List<MethodSpec> methods() {
-        var methods = new ArrayList<MethodSpec>();
-        methods.add(forward());
-        if (ctx.training()) {
-            methods.add(backward());
-        }
-        return methods;
+        return ctx.forwardAndBackward(this::forward, this::backward);
     }
 
     private boolean max() {

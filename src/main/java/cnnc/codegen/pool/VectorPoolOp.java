@@ -60,7 +60,7 @@ public final class VectorPoolOp implements LayerOp {
 
     @Override
     public List<MethodSpec> methods() {
-        return ctx.training() ? List.of(forward(), backward()) : List.of(forward());
+        return ctx.forwardAndBackward(this::forward, this::backward);
     }
 
     @Override
