@@ -234,31 +234,23 @@ public final class InferenceGenerator {
                         + "@return a new array of {@link #OUTPUT_SIZE} values per input, in order\n"
                         + "@throws IllegalArgumentException if an input does not hold exactly {@link #INPUT_SIZE} values\n",
                         block())
-                .addCode(CodeBlock.builder().addNamed("""
-                        if (inputs == null) {
-                            throw new NullPointerException("inputs is null");
-                        }
-                        for (int i = 0; i < inputs.length; i++) {
-                            checkInput(inputs[i], i);
-                        }
-                        float[][] outputs = new float[inputs.length][];
-                        if (inputs.length == 0) {
-                            return outputs;
-                        }
-                        $pass:L pass = pass(inputs.length);
-                        for (int from = 0; from < inputs.length; from += pass.capacity) {
-                            int count = Math.min(pass.capacity, inputs.length - from);
-                            for (int n = 0; n < count; n++) {
-                                pass.load(inputs[from + n], n);
-                            }
-                            pass.run(count);
-                            float[] out = pass.output();
-                            for (int n = 0; n < count; n++) {
-                                outputs[from + n] = $arrays:T.copyOfRange(out, n * OUTPUT_SIZE, (n + 1) * OUTPUT_SIZE);
-                            }
-                        }
-                        return outputs;
-                        """, Map.of("pass", PASS, "arrays", ARRAYS)).build())
+                .addCode(new Code()
+                        .open("if (inputs == null)").line("throw new NullPointerException(\"inputs is null\")").close()
+                        .loop("i", "inputs.length").line("checkInput(inputs[i], i)").close()
+                        .line("float[][] outputs = new float[inputs.length][]")
+                        .open("if (inputs.length == 0)").line("return outputs").close()
+                        .line(PASS + " pass = pass(inputs.length)")
+                        .open("for (int from = 0; from < inputs.length; from += pass.capacity)")
+                        .line("int count = Math.min(pass.capacity, inputs.length - from)")
+                        .loop("n", "count").line("pass.load(inputs[from + n], n)").close()
+                        .line("pass.run(count)")
+                        .line("float[] out = pass.output()")
+                        .loop("n", "count")
+                        .line("outputs[from + n] = java.util.Arrays.copyOfRange(out, n * OUTPUT_SIZE, (n + 1) * OUTPUT_SIZE)")
+                        .close()
+                        .close()
+                        .line("return outputs")
+                        .build())
                 .build());
         type.addMethod(MethodSpec.methodBuilder("pass").addModifiers(Modifier.PRIVATE)
                 .returns(passType()).addParameter(int.class, "examples")
