@@ -192,6 +192,10 @@ public final class ShapeChecker {
             diagnostics.add(problem.get().withNote(origin));
             return fail();
         }
+        if (!(padding instanceof Padding.Same)) {
+            // 'same' is Keras' ceil(W/S) by definition, even where a 1x1 kernel skips pixels.
+            dims.leftOut(what, s.span()).ifPresent(w -> diagnostics.add(w.withNote(origin)));
+        }
         String outText = dims.outHeight() + "x" + dims.outWidth() + "x" + s.filters().value();
         if (!fitsArray(s.span(), "the weights of `" + text(s) + "`", s.filters().value(), v.channels(), kh, kw)
                 || !fitsArray(s.span(), "the " + outText + " output of `" + text(s) + "`",
@@ -260,7 +264,7 @@ public final class ShapeChecker {
         return out;
     }
 
-    private static String dropped(int rows, int cols) {
+    static String dropped(long rows, long cols) {
         String r = rows == 1 ? "row" : rows + " rows";
         String c = cols == 1 ? "column" : cols + " columns";
         if (rows > 0 && cols > 0) {
