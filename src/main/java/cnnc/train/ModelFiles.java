@@ -83,8 +83,8 @@ public final class ModelFiles {
             Parameter p = parameters.get(t);
             Tensor tensor = file.tensors().get(p.tensorName());
             if (tensor == null) {
-                throw new ModelFileException(fileName + " has no tensor " + p.tensorName() + " (it holds "
-                        + Echo.list(file.tensors().keySet()) + ")");
+                throw new ModelFileException(fileName + " has no tensor " + p.tensorName() + (file.tensors().isEmpty()
+                        ? " (it holds none)" : " (it holds " + Echo.list(file.tensors().keySet()) + ")"));
             }
             if (!Arrays.equals(tensor.shape(), p.shape())) {
                 throw new ModelFileException(fileName + ": " + p.tensorName() + " has shape " + Arrays.toString(tensor.shape())
