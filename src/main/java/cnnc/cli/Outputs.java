@@ -29,17 +29,41 @@ final class Outputs {
         }
     }
 
-    /** Creates {@code dir} if needed and proves it writable with a file that is deleted at once. */
-    static void checkDirectory(Path dir, String option) {
+    /**
+     * Creates {@code dir} if needed and proves it writable with a file that is deleted at once.
+     * Returns the outermost folder it created, or null, so that a run that writes nothing can
+     * leave the file system as it found it ({@link #removeIfEmpty}).
+     */
+    static Path checkDirectory(Path dir, String option) {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new CliError(ExitCodes.USAGE_OR_IO, option + " " + dir + " is a file, not a folder; give a folder for the results");
+        }
+        Path created = null;
+        for (Path p = dir.toAbsolutePath(); p != null && !Files.exists(p); p = p.getParent()) {
+            created = p;
         }
         try {
             Files.createDirectories(dir);
             Files.delete(Files.createTempFile(dir, ".cnnc-write-test", ".tmp"));
         } catch (IOException e) {
+            removeIfEmpty(created, dir);
             throw new CliError(ExitCodes.USAGE_OR_IO, "cannot write into " + option + " " + dir + ": " + IoReasons.of(e)
                     + "; give a folder you can write to");
+        }
+        return created;
+    }
+
+    /** Deletes the empty folders from {@code dir} up to {@code created}, which this run made. */
+    static void removeIfEmpty(Path created, Path dir) {
+        if (created == null) {
+            return;
+        }
+        for (Path p = dir.toAbsolutePath(); p != null && p.startsWith(created); p = p.getParent()) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                return; // not empty, or not ours to delete: leave it
+            }
         }
     }
 

@@ -99,6 +99,36 @@ final class TrainCommand implements Callable<Integer> {
         Path outDir = out != null ? out : Path.of("out", baseName(file));
         var results = new TrainingResults(outDir);
         results.checkWritable(file);
+        Trainer.Result result;
+        try {
+            result = train(network, chosen, config, stdout, err);
+        } catch (CliError e) {
+            results.discard();
+            throw e;
+        }
+        if (result.diverged()) {
+            stdout.flush();
+            results.discard();
+            throw new CliError(ExitCodes.INPUT_ERROR, "training diverged; nothing was written, " + outDir
+                    + " is as it was. Try a smaller learning rate (--lr)");
+        }
+        stdout.printf(Locale.ROOT, "Test loss: %.4f%s - test accuracy: %.4f (%.2f%%)%n", result.test().loss(),
+                LossWords.of(network), result.test().accuracy(), 100 * result.test().accuracy());
+        stdout.printf(Locale.ROOT, "Trained in %.1f s (%.2f s per epoch)%n", result.seconds(),
+                result.seconds() / Math.max(1, result.history().size()));
+        if (binary) {
+            stdout.println("Positive class: digit " + config.positiveClass() + " (the sigmoid's p is the probability of "
+                    + config.positiveClass() + ")");
+        }
+        results.write(network, result, binary ? config.positiveClass() : -1, baseName(file) + ".cnn", err);
+        stdout.println("Wrote " + outDir.resolve(TrainingResults.MODEL) + ", " + TrainingResults.HISTORY
+                + (results.plotWritten() ? " and " + TrainingResults.PLOT : ""));
+        stdout.flush();
+        return ExitCodes.OK;
+    }
+
+    /** Data, compiled code, initial weights, then the epochs; every failure is a CliError. */
+    private Trainer.Result train(Network network, Backend chosen, TrainingConfig config, PrintWriter stdout, PrintWriter err) {
         TrainTest sets = loadData(stdout);
         DataChecks.notEmpty(sets.train(), "training", data);
         DataChecks.notEmpty(sets.test(), "test", data);
@@ -122,30 +152,11 @@ final class TrainCommand implements Callable<Integer> {
                 throw new CliError(ExitCodes.USAGE_OR_IO, e.getMessage());
             }
         }
-        Trainer.Result result;
         try {
-            result = new Trainer(compiled, config, stdout, Streams.interactive()).train(params, train, sets.test());
+            return new Trainer(compiled, config, stdout, Streams.interactive()).train(params, train, sets.test());
         } catch (IllegalArgumentException e) {
             throw new CliError(ExitCodes.INPUT_ERROR, file + ": " + e.getMessage());
         }
-        if (result.diverged()) {
-            stdout.flush();
-            throw new CliError(ExitCodes.INPUT_ERROR, "training diverged; nothing was written, " + outDir
-                    + " is as it was. Try a smaller learning rate (--lr)");
-        }
-        stdout.printf(Locale.ROOT, "Test loss: %.4f%s - test accuracy: %.4f (%.2f%%)%n", result.test().loss(),
-                LossWords.of(network), result.test().accuracy(), 100 * result.test().accuracy());
-        stdout.printf(Locale.ROOT, "Trained in %.1f s (%.2f s per epoch)%n", result.seconds(),
-                result.seconds() / Math.max(1, result.history().size()));
-        if (binary) {
-            stdout.println("Positive class: digit " + config.positiveClass() + " (the sigmoid's p is the probability of "
-                    + config.positiveClass() + ")");
-        }
-        results.write(network, result, binary ? config.positiveClass() : -1, baseName(file) + ".cnn", err);
-        stdout.println("Wrote " + outDir.resolve(TrainingResults.MODEL) + ", " + TrainingResults.HISTORY
-                + (results.plotWritten() ? " and " + TrainingResults.PLOT : ""));
-        stdout.flush();
-        return ExitCodes.OK;
     }
 
     private TrainTest loadData(PrintWriter stdout) {

@@ -40,6 +40,7 @@ final class TrainingResults {
 
     private final Path dir;
     private final Plotter plotter;
+    private Path created;
     private boolean plotWritten;
 
     TrainingResults(Path dir) {
@@ -53,7 +54,7 @@ final class TrainingResults {
 
     /** Before training: the folder is writable and no output is an input or a special file. */
     void checkWritable(Path... inputs) {
-        Outputs.checkDirectory(dir, "--out");
+        created = Outputs.checkDirectory(dir, "--out");
         for (String name : new String[] {MODEL, HISTORY, PLOT}) {
             Outputs.check(dir.resolve(name), "--out", inputs);
         }
@@ -82,6 +83,11 @@ final class TrainingResults {
         } catch (IOException | ModelFileException e) {
             throw new CliError(ExitCodes.USAGE_OR_IO, e.getMessage());
         }
+    }
+
+    /** After a run that wrote nothing: removes the folders {@link #checkWritable} created. */
+    void discard() {
+        Outputs.removeIfEmpty(created, dir);
     }
 
     boolean plotWritten() {

@@ -57,6 +57,11 @@ class TrainingFaultsTest {
         assertTrue(r.err().contains("training diverged; nothing was written, " + out + " is as it was"), r.err());
         assertArrayEquals(model, Files.readAllBytes(out.resolve("model.safetensors")));
         assertArrayEquals(history, Files.readAllBytes(out.resolve("history.csv")));
+        Path fresh = dir.resolve("fresh/run");
+        Run again = run("train", deeper.toString(), "--data", slice().toString(), "--out", fresh.toString(), "--epochs", "3",
+                "--limit", "100", "--lr", "1e30");
+        assertEquals(1, again.code());
+        assertFalse(Files.exists(dir.resolve("fresh")), "the folders made for the results are gone again");
     }
 
     @Test
@@ -147,6 +152,7 @@ class TrainingFaultsTest {
         Run noTraining = run("train", cnn().toString(), "--data", dataWith(0, 5).toString(), "--out", dir.resolve("o").toString());
         assertEquals(2, noTraining.code(), noTraining.err());
         assertTrue(noTraining.err().contains("the training set in " + dir.resolve("data-0-5") + " holds no images"), noTraining.err());
+        assertFalse(Files.exists(dir.resolve("o")), "a failed run leaves no empty --out behind");
         Run noTest = run("train", cnn().toString(), "--data", dataWith(5, 0).toString(), "--out", dir.resolve("o").toString());
         assertEquals(2, noTest.code(), noTest.err());
         assertTrue(noTest.err().contains("the test set in " + dir.resolve("data-5-0") + " holds no images"), noTest.err());
