@@ -125,6 +125,23 @@ class AtomicFilesTest {
     }
 
     @Test
+    void sigtermWhileWritingLeavesNoTemporaryFile() throws Exception {
+        Path file = dir.resolve("model.safetensors");
+        String javaBinary = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process writer = new ProcessBuilder(javaBinary, "-cp", System.getProperty("java.class.path"), SlowWriter.class.getName(),
+                file.toString()).redirectErrorStream(true).start();
+        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8))) {
+            assertEquals("writing", lines.readLine());
+            assertEquals(1, names(dir).size(), "the temporary file is there while it is written: " + names(dir));
+            writer.destroy(); // SIGTERM, as kill or a service manager sends
+            assertTrue(writer.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        } finally {
+            writer.destroyForcibly();
+        }
+        assertEquals(List.of(), names(dir), "the shutdown hook deleted the temporary file");
+    }
+
+    @Test
     void keepsBytesExactly() throws IOException {
         byte[] bytes = new byte[200_000];
         new java.util.Random(1).nextBytes(bytes);
