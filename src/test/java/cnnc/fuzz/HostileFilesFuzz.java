@@ -92,8 +92,7 @@ class HostileFilesFuzz {
     void mutatedIdxFiles(@ForAll long seed) {
         var r = new Random(seed);
         boolean images = r.nextBoolean();
-        byte[] valid = images ? validImages(r, 1 + r.nextInt(20)) : validLabels(r, 1 + r.nextInt(200));
-        byte[] mutated = mutate(valid, r);
+        byte[] mutated = mutate(validIdx(r, images), r);
         readIdx(r.nextBoolean() ? gzip(mutated) : mutated, images);
     }
 
@@ -101,8 +100,7 @@ class HostileFilesFuzz {
     void mutatedGzipStreams(@ForAll long seed) {
         var r = new Random(seed);
         boolean images = r.nextBoolean();
-        byte[] valid = images ? validImages(r, 1 + r.nextInt(20)) : validLabels(r, 1 + r.nextInt(200));
-        byte[] compressed = gzip(valid);
+        byte[] compressed = gzip(validIdx(r, images));
         if (r.nextInt(4) == 0) {
             compressed = concat(compressed, gzip(new byte[r.nextInt(20)])); // a second member
         }
@@ -118,6 +116,10 @@ class HostileFilesFuzz {
                 IdxReader.readLabels(file);
             }
         });
+    }
+
+    private static byte[] validIdx(Random r, boolean images) {
+        return images ? validImages(r, 1 + r.nextInt(20)) : validLabels(r, 1 + r.nextInt(200));
     }
 
     private static byte[] validImages(Random r, int count) {
