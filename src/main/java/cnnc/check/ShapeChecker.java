@@ -76,6 +76,12 @@ public final class ShapeChecker {
             diagnostics.add(Diagnostic.error(layerStatements.get(0).span(), "the network has no layers after `input`")
                     .withHelp("add layers, e.g. `flatten` and `dense 10 softmax`"));
         }
+        Span positive = training.positiveSpan();
+        Layer last = layers.isEmpty() ? null : layers.get(layers.size() - 1);
+        if (positive != null && last != null && (last.out().size() != 1 || lossOf(last) != Loss.BINARY_CROSSENTROPY)) {
+            diagnostics.add(Diagnostic.error(positive, "`positive` applies only to a network that ends in `dense 1 sigmoid`")
+                    .withHelp("remove it, or end the network in `dense 1 sigmoid` to answer yes or no to one class"));
+        }
         if (!valid || diagnostics.hasErrors() || input == null) {
             return Optional.empty();
         }

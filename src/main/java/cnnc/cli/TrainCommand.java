@@ -64,7 +64,7 @@ final class TrainCommand implements Callable<Integer> {
     Integer limit;
 
     @Option(names = "--positive-class", paramLabel = "DIGIT", description = "for a network ending in `dense 1 sigmoid`: "
-            + "the class it answers yes to (default: 0); kept in the model")
+            + "the class it answers yes to (default: the file's `positive`, else 0); kept in the model")
     Integer positiveClass;
 
     @Option(names = "--backend", paramLabel = "NAME", description = "scalar (default: plain Java) or vector "
@@ -92,10 +92,11 @@ final class TrainCommand implements Callable<Integer> {
         if (positiveClass != null && !binary) {
             throw new CliError(ExitCodes.USAGE_OR_IO, "--positive-class applies only to a network that ends in `dense 1 sigmoid`");
         }
+        int positive = positiveClass != null ? positiveClass : network.training().positiveClass().orElse(0);
         TrainingConfig config = TrainingConfig.resolve(network.training(), optional(epochs), optional(batch),
                 seed == null ? OptionalLong.empty() : OptionalLong.of(seed), optional(threads),
                 lr == null ? OptionalDouble.empty() : OptionalDouble.of(lr), limit == null ? 0 : limit)
-                .withPositiveClass(positiveClass == null ? 0 : positiveClass);
+                .withPositiveClass(positive);
         Path outDir = out != null ? out : Path.of("out", baseName(file));
         var results = new TrainingResults(outDir);
         results.checkWritable(file);

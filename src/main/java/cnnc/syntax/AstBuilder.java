@@ -157,6 +157,8 @@ final class AstBuilder {
             return new Statement.Batch(span(ctx), whole(ctx.batchStmt().number(), "the batch size"));
         } else if (ctx.seedStmt() != null) {
             return new Statement.Seed(span(ctx), whole(ctx.seedStmt().number(), "the seed"));
+        } else if (ctx.positiveStmt() != null) {
+            return new Statement.Positive(span(ctx), whole(ctx.positiveStmt().number(), "the positive class"));
         }
         throw new BrokenStatement();
     }

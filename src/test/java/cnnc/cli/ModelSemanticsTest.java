@@ -80,6 +80,12 @@ class ModelSemanticsTest {
         Run predict = run("predict", "--model", out.toString(), png().toString());
         assertEquals(0, predict.code(), predict.err());
         assertTrue(predict.out().matches("(?s).*digit\\.png: (7|not 7) \\(p=[0-9.]+ that it is a 7\\).*"), predict.out());
+        Path fours = Files.writeString(dir.resolve("fours.cnn"), "input 28x28x1\nflatten\ndense 1 sigmoid\npositive 4\n");
+        Path fromFile = dir.resolve("from-file");
+        Run byFile = run("train", fours.toString(), "--data", slice().toString(), "--out", fromFile.toString(), "--epochs", "1",
+                "--limit", "100");
+        assertEquals(0, byFile.code(), byFile.err());
+        assertEquals("4", SafeTensors.read(fromFile.resolve("model.safetensors")).metadata().get("positive_class"));
         Run notBinary = run("train", "examples/lab.cnn", "--positive-class", "3");
         assertEquals(2, notBinary.code());
         assertTrue(notBinary.err().contains("--positive-class applies only to a network that ends in `dense 1 sigmoid`"),
