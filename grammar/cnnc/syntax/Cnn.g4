@@ -21,6 +21,7 @@ statement   : inputStmt
             | epochsStmt
             | batchStmt
             | seedStmt
+            | positiveStmt
             ;
 
 inputStmt      : INPUT dims ;
@@ -35,6 +36,7 @@ optimizerStmt  : OPTIMIZER optimizerName optimizerOption* ;
 epochsStmt     : EPOCHS number ;
 batchStmt      : BATCH number ;
 seedStmt       : SEED number ;
+positiveStmt   : POSITIVE number ;
 
 convOption  : STRIDE number                   # strideOption
             | PAD (number | SAME | VALID)     # padOption
@@ -67,6 +69,7 @@ OPTIMIZER : 'optimizer' ;
 EPOCHS    : 'epochs' ;
 BATCH     : 'batch' ;
 SEED      : 'seed' ;
+POSITIVE  : 'positive' ;
 STRIDE    : 'stride' ;
 PAD       : 'pad' ;
 SAME      : 'same' ;

@@ -40,6 +40,9 @@ public sealed interface Statement {
 
     record Seed(Span span, IntArg seed) implements Statement {}
 
+    /** {@code positive N}: the class a network ending in one sigmoid unit answers yes to. */
+    record Positive(Span span, IntArg digit) implements Statement {}
+
     /**
      * A statement that could not be built (a syntax error or a bad number inside it, already
      * reported). It stands in its place so later shape errors are not blamed on it.

@@ -3,16 +3,13 @@ package cnnc.check;
 import cnnc.diag.Diagnostic;
 import cnnc.diag.Span;
 import cnnc.model.Shape;
-import java.math.BigDecimal;
-import java.math.MathContext;
-import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Optional;
 
 /**
- * The course's output-size formula (W - F + 2P)/S + 1 for both dimensions of a conv, and the
- * diagnostic when it does not give a whole, positive number: which dimension, the arithmetic,
- * and the paddings or strides that would work.
+ * The output-size formula floor((W - F + 2P)/S) + 1 for both dimensions of a conv (PyTorch's and
+ * Keras'), the error when the kernel does not fit, and the warning when the last rows or columns
+ * are left out, with the arithmetic and the paddings or strides that would use them.
  *
  * @param pads top, left, bottom, right
  */
@@ -44,27 +41,40 @@ record ConvArithmetic(Shape.Volume in, int kernelHeight, int kernelWidth, int st
                     .withHelp("use a kernel of at most " + in.height() + "x" + in.width()
                             + ", or `pad " + Math.max(needH, needW) + "`"));
         }
-        boolean tallRagged = span(in.height(), kernelHeight, padH) % stride != 0;
-        boolean wideRagged = span(in.width(), kernelWidth, padW) % stride != 0;
-        if (!tallRagged && !wideRagged) {
-            return Optional.empty();
-        }
-        String dimension = tallRagged && wideRagged ? "height and width" : tallRagged ? "height" : "width";
-        int size = tallRagged ? in.height() : in.width();
-        int kernel = tallRagged ? kernelHeight : kernelWidth;
-        long padTotal = tallRagged ? padH : padW;
-        String arithmetic = "(" + size + " - " + kernel + " + " + padText(padTotal) + ")/" + stride + " + 1 = "
-                + fraction(span(size, kernel, padTotal), stride);
-        Diagnostic d = Diagnostic.error(span, what + " does not tile the input's " + dimension + ": " + arithmetic)
-                .withNote("the output size (W - F + 2P)/S + 1 must be a whole number");
-        return Optional.of(d.withHelp(fixes(tallRagged, wideRagged)));
+        return Optional.empty();
     }
 
     /**
-     * Paddings just above the current one, and strides below it, that make both dimensions whole.
-     * Both searches are bounded: a stride of 2,000,000,000 must not mean as many tries.
+     * When the stride does not tile the padded input, the output is floored as PyTorch and Keras
+     * do, and the last rows or columns of the input are never seen: a warning with the arithmetic.
+     * Only padding left out (ResNet's `7x7 stride 2 pad 3` on 224) loses nothing and is no warning.
      */
-    private String fixes(boolean tallRagged, boolean wideRagged) {
+    Optional<Diagnostic> leftOut(String what, Span span) {
+        long rows = realLeftOut(in.height(), kernelHeight, pads[0] + (long) pads[2], pads[2]);
+        long cols = realLeftOut(in.width(), kernelWidth, pads[1] + (long) pads[3], pads[3]);
+        if (rows == 0 && cols == 0) {
+            return Optional.empty();
+        }
+        String arithmetic = "floor((" + in.height() + " - " + kernelHeight + " + " + padText(pads[0] + (long) pads[2]) + ")/"
+                + stride + ") + 1 = " + outHeight() + " rows, floor((" + in.width() + " - " + kernelWidth + " + "
+                + padText(pads[1] + (long) pads[3]) + ")/" + stride + ") + 1 = " + outWidth() + " columns";
+        Diagnostic warning = Diagnostic.warning(span, what + " leaves out the last " + ShapeChecker.dropped(rows, cols)
+                + " of the " + in.text() + " input").withNote(arithmetic);
+        String fixes = fixes();
+        return Optional.of(fixes == null ? warning : warning.withHelp(fixes));
+    }
+
+    // The input rows past the last window, less the bottom padding among them.
+    private long realLeftOut(int size, int kernel, long padTotal, int padEnd) {
+        long used = (span(size, kernel, padTotal) / stride) * stride + kernel;
+        return Math.max(0, size + padTotal - used - padEnd);
+    }
+
+    /**
+     * Paddings just above the current one, and strides below it, that make both dimensions whole;
+     * null when there is none. Both searches are bounded: a stride of 2,000,000,000 must not mean as many tries.
+     */
+    private String fixes() {
         var options = new ArrayList<String>();
         long p = pads[0];
         if (pads[0] == pads[1] && pads[0] == pads[2] && pads[0] == pads[3]) {
@@ -85,8 +95,11 @@ record ConvArithmetic(Shape.Volume in, int kernelHeight, int kernelWidth, int st
             options.add("`stride " + s + "` (gives " + outSize(in.height(), kernelHeight, padH, (int) s) + "x"
                     + outSize(in.width(), kernelWidth, padW, (int) s) + ")");
         }
-        options.add("`pad same`");
-        return "use " + String.join(" or ", options);
+        if (kernelHeight >= stride && kernelWidth >= stride) {
+            // Keras' 'same' pads so that windows of at least the stride cover every pixel.
+            options.add("`pad same` (gives " + ceil(in.height()) + "x" + ceil(in.width()) + ")");
+        }
+        return options.isEmpty() ? null : "to use every pixel, use " + String.join(" or ", options);
     }
 
     /** A stride tiles both dimensions when it divides both spans, i.e. their greatest common divisor. */
@@ -121,16 +134,11 @@ record ConvArithmetic(Shape.Volume in, int kernelHeight, int kernelWidth, int st
         return span(size, kernel, padTotal) / stride + 1;
     }
 
-    private static String padText(long padTotal) {
-        return padTotal % 2 == 0 ? "2*" + padTotal / 2 : Long.toString(padTotal);
+    private long ceil(int size) {
+        return (size + (long) stride - 1) / stride;
     }
 
-    /**
-     * n/d + 1 (n >= 0, not a multiple of d) as a decimal, e.g. 13.5 or 13.333: three significant
-     * digits of the fraction, so 25/2000000000 + 1 reads 1.0000000125, never a whole-looking 1.
-     */
-    private static String fraction(long n, int d) {
-        BigDecimal part = BigDecimal.valueOf(n % d).divide(BigDecimal.valueOf(d), new MathContext(3, RoundingMode.DOWN));
-        return BigDecimal.valueOf(n / d + 1).add(part).stripTrailingZeros().toPlainString();
+    private static String padText(long padTotal) {
+        return padTotal % 2 == 0 ? "2*" + padTotal / 2 : Long.toString(padTotal);
     }
 }

@@ -76,6 +76,12 @@ public final class ShapeChecker {
             diagnostics.add(Diagnostic.error(layerStatements.get(0).span(), "the network has no layers after `input`")
                     .withHelp("add layers, e.g. `flatten` and `dense 10 softmax`"));
         }
+        Span positive = training.positiveSpan();
+        Layer last = layers.isEmpty() ? null : layers.get(layers.size() - 1);
+        if (positive != null && last != null && (last.out().size() != 1 || lossOf(last) != Loss.BINARY_CROSSENTROPY)) {
+            diagnostics.add(Diagnostic.error(positive, "`positive` applies only to a network that ends in `dense 1 sigmoid`")
+                    .withHelp("remove it, or end the network in `dense 1 sigmoid` to answer yes or no to one class"));
+        }
         if (!valid || diagnostics.hasErrors() || input == null) {
             return Optional.empty();
         }
@@ -192,6 +198,10 @@ public final class ShapeChecker {
             diagnostics.add(problem.get().withNote(origin));
             return fail();
         }
+        if (!(padding instanceof Padding.Same)) {
+            // 'same' is Keras' ceil(W/S) by definition, even where a 1x1 kernel skips pixels.
+            dims.leftOut(what, s.span()).ifPresent(w -> diagnostics.add(w.withNote(origin)));
+        }
         String outText = dims.outHeight() + "x" + dims.outWidth() + "x" + s.filters().value();
         if (!fitsArray(s.span(), "the weights of `" + text(s) + "`", s.filters().value(), v.channels(), kh, kw)
                 || !fitsArray(s.span(), "the " + outText + " output of `" + text(s) + "`",
@@ -260,7 +270,7 @@ public final class ShapeChecker {
         return out;
     }
 
-    private static String dropped(int rows, int cols) {
+    static String dropped(long rows, long cols) {
         String r = rows == 1 ? "row" : rows + " rows";
         String c = cols == 1 ? "column" : cols + " columns";
         if (rows > 0 && cols > 0) {

@@ -38,6 +38,8 @@ final class TrainingChecker {
     private OptionalInt epochs = OptionalInt.empty();
     private OptionalInt batch = OptionalInt.empty();
     private OptionalLong seed = OptionalLong.empty();
+    private OptionalInt positiveClass = OptionalInt.empty();
+    private Span positiveSpan;
 
     TrainingChecker(SourceFile source, Diagnostics diagnostics) {
         this.source = source;
@@ -62,6 +64,12 @@ final class TrainingChecker {
             if (once("seed", s) && atLeast(d.seed(), 0, "the seed")) {
                 seed = OptionalLong.of(d.seed().value());
             }
+        } else if (s instanceof Statement.Positive p) {
+            // MNIST's digits, or Fashion-MNIST's ten classes: the IDX data cnnc reads has ten.
+            if (once("positive", s) && atLeast(p.digit(), 0, "the positive class") && atMost(p.digit(), 9, "the positive class")) {
+                positiveClass = OptionalInt.of(p.digit().value());
+                positiveSpan = s.span();
+            }
         } else {
             return false;
         }
@@ -69,7 +77,12 @@ final class TrainingChecker {
     }
 
     TrainingSettings settings() {
-        return new TrainingSettings(optimizer, optimizerOptions, epochs, batch, seed);
+        return new TrainingSettings(optimizer, optimizerOptions, epochs, batch, seed, positiveClass);
+    }
+
+    /** Where {@code positive} was written, or null. */
+    Span positiveSpan() {
+        return positiveSpan;
     }
 
     private void optimizer(Statement.Optimizer o) {
@@ -102,6 +115,15 @@ final class TrainingChecker {
         }
         diagnostics.add(Diagnostic.error(s.span(), "`" + what + "` is given twice")
                 .withNote("first given at " + first.position() + " as `" + source.textOf(first) + "`"));
+        return false;
+    }
+
+    private boolean atMost(IntArg arg, int max, String what) {
+        if (arg.value() <= max) {
+            return true;
+        }
+        diagnostics.add(Diagnostic.error(arg.span(), what + " must be at most " + max + ", not " + arg.value())
+                .withNote("the data has ten classes, 0 to 9"));
         return false;
     }
 

@@ -67,6 +67,8 @@ final class BuildCommand implements Callable<Integer> {
             throw new CliError(ExitCodes.USAGE_OR_IO, "-o " + output + " is a directory; give the jar's file name, e.g. "
                     + output.resolve("network.jar"));
         }
+        Path modelFile = Sources.modelFile(weights);
+        Outputs.check(output, "-o", file, modelFile);
         Network network = Sources.network(file, err);
         String name = className != null ? className : JavaGenerator.defaultClassName(network.source().name());
         String nameProblem = InferenceGenerator.nameProblem(name);
@@ -79,7 +81,6 @@ final class BuildCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliError(ExitCodes.USAGE_OR_IO, e.getMessage());
         }
-        Path modelFile = Sources.modelFile(weights);
         SafeTensorsFile model = Sources.readModel(modelFile);
         float[][] params;
         try {

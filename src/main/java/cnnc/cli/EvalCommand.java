@@ -6,6 +6,7 @@ import cnnc.io.ModelFileException;
 import cnnc.model.Network;
 import cnnc.train.Evaluation;
 import cnnc.train.ModelFiles;
+import cnnc.train.Targets;
 import cnnc.train.Trainer;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -38,30 +39,40 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
+        Threads.check(threads, "--threads");
         Network network = Sources.network(file, err);
         Path modelFile = Sources.modelFile(model);
         float[][] params;
+        int positiveClass;
         try {
-            params = ModelFiles.load(Sources.readModel(modelFile), modelFile.toString(), network);
+            var weights = Sources.readModel(modelFile);
+            params = ModelFiles.load(weights, modelFile.toString(), network);
+            positiveClass = ModelFiles.positiveClass(weights, modelFile.toString());
         } catch (ModelFileException e) {
             throw new CliError(ExitCodes.USAGE_OR_IO, e.getMessage());
         }
+        MemoryCheck.check(network, Evaluation.BATCH_PER_THREAD * Threads.resolve(threads), Threads.resolve(threads), "evaluation");
         var compiled = Sources.compiled(network, err);
         cnnc.data.Dataset test;
         try {
             test = Mnist.load(data, Streams.printStream(out)).test();
+            DataChecks.notEmpty(test, "test", data);
             Trainer.checkFits(network, test);
         } catch (DataException e) {
             throw new CliError(ExitCodes.USAGE_OR_IO, e.getMessage());
         } catch (IllegalArgumentException e) {
             throw new CliError(ExitCodes.INPUT_ERROR, file + ": " + e.getMessage());
         }
-        int workers = threads != null && threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-        Evaluation result = Evaluation.of(compiled, params, test, workers);
-        out.printf(Locale.ROOT, "Test loss: %.4f - test accuracy: %.4f (%,d images)%n", result.loss(), result.accuracy(),
-                test.count());
+        Evaluation result = Evaluation.of(compiled, params, test, Threads.resolve(threads), positiveClass);
+        out.printf(Locale.ROOT, "Test loss: %.4f%s - test accuracy: %.4f (%,d images)%n", result.loss(),
+                LossWords.of(network), result.accuracy(), test.count());
         out.println();
-        out.print(result.confusionTable());
+        if (Targets.isBinary(network)) {
+            out.println("Positive class: digit " + positiveClass);
+            out.print(result.confusionTable(java.util.List.of("not " + positiveClass, "is " + positiveClass)));
+        } else {
+            out.print(result.confusionTable());
+        }
         out.flush();
         return ExitCodes.OK;
     }

@@ -45,12 +45,16 @@ final class GenerateCommand implements Callable<Integer> {
         }
         Backend chosen = Sources.backend(backend);
         var network = Sources.network(file, spec.commandLine().getErr());
+        if (className == null) {
+            Names.checkIdentifier(JavaGenerator.defaultClassName(network.source().name()), "the class name from " + file);
+        }
         GeneratedSource source = JavaGenerator.generate(network, packageName, className, Precision.FLOAT, chosen);
         Path target = directory.resolve(source.relativePath());
+        Outputs.check(target, "-d", file);
         try {
             AtomicFiles.write(target, source.code().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new CliError(ExitCodes.USAGE_OR_IO, "cannot write " + target + ": " + e.getMessage());
+            throw new CliError(ExitCodes.USAGE_OR_IO, e.getMessage());
         }
         spec.commandLine().getOut().println("wrote " + target);
         return ExitCodes.OK;

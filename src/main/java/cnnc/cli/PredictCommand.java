@@ -4,10 +4,10 @@ import cnnc.compile.NetworkInstance;
 import cnnc.data.DataException;
 import cnnc.data.PngImages;
 import cnnc.io.ModelFileException;
-import cnnc.model.Loss;
 import cnnc.model.Network;
 import cnnc.model.Shape;
 import cnnc.train.ModelFiles;
+import cnnc.train.Targets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +28,10 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "DIR", required = true, description = "training output folder, or a model.safetensors")
     Path model;
 
+    @Option(names = "--network", paramLabel = "FILE", description = "the .cnn file, for a model whose metadata "
+            + "does not hold its source (default: the model's " + ModelFiles.SOURCE_KEY + ")")
+    Path networkFile;
+
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "image files (PNG)")
     List<Path> images;
 
@@ -37,10 +41,12 @@ final class PredictCommand implements Callable<Integer> {
         var err = spec.commandLine().getErr();
         Path modelFile = Sources.modelFile(model);
         var file = Sources.readModel(modelFile);
-        Network network = Sources.fromModel(modelFile, file, err);
+        Network network = networkFile != null ? Sources.network(networkFile, err) : Sources.fromModel(modelFile, file, err);
         float[][] params;
+        int positiveClass;
         try {
             params = ModelFiles.load(file, modelFile.toString(), network);
+            positiveClass = ModelFiles.positiveClass(file, modelFile.toString());
         } catch (ModelFileException e) {
             throw new CliError(ExitCodes.USAGE_OR_IO, e.getMessage());
         }
@@ -55,6 +61,7 @@ final class PredictCommand implements Callable<Integer> {
         } else {
             throw new CliError(ExitCodes.INPUT_ERROR, "predict reads grayscale images; the network's input is " + network.input().text());
         }
+        MemoryCheck.check(network, 1, 1, "prediction");
         NetworkInstance net = Sources.compiled(network, err).instantiate(1, params);
         int outputs = network.output().size();
         int code = ExitCodes.OK;
@@ -69,7 +76,7 @@ final class PredictCommand implements Callable<Integer> {
             }
             net.forward(pixels.values(), 0, 1, false);
             float[] p = (float[]) net.output();
-            out.println(image + ": " + describe(network, p, outputs)
+            out.println(image + ": " + describe(network, p, outputs, positiveClass)
                     + (pixels.inverted() ? " (inverted: dark digit on a light background)" : ""));
         }
         out.flush();
@@ -77,9 +84,10 @@ final class PredictCommand implements Callable<Integer> {
         return code;
     }
 
-    private static String describe(Network network, float[] p, int outputs) {
-        if (outputs == 1 && network.loss() == Loss.BINARY_CROSSENTROPY) {
-            return String.format(Locale.ROOT, "%s (p=%.3f)", p[0] >= 0.5f ? "yes" : "no", p[0]);
+    private static String describe(Network network, float[] p, int outputs, int positiveClass) {
+        if (Targets.isBinary(network)) {
+            return String.format(Locale.ROOT, "%s (p=%.3f that it is a %d)", p[0] >= 0.5f ? positiveClass : "not " + positiveClass,
+                    p[0], positiveClass);
         }
         Integer[] order = new Integer[outputs];
         for (int i = 0; i < outputs; i++) {

@@ -3,11 +3,13 @@ package cnnc.cli;
 import cnnc.Frontend;
 import cnnc.codegen.Backend;
 import cnnc.codegen.Precision;
+import cnnc.compile.ClassTooLargeException;
 import cnnc.compile.CodeSizeException;
 import cnnc.compile.CompiledNetwork;
 import cnnc.compile.CompilerUnavailableException;
 import cnnc.compile.NetworkCompiler;
 import cnnc.compile.VectorModuleMissingException;
+import cnnc.io.IoReasons;
 import cnnc.io.ModelFileException;
 import cnnc.io.SafeTensors;
 import cnnc.io.SafeTensorsFile;
@@ -28,12 +30,22 @@ import java.nio.file.Path;
 final class Sources {
     private Sources() {}
 
+    /** Far above any network (VGG-16 is 1 KB), far below what would exhaust memory, e.g. /dev/zero. */
+    static final int MAX_SOURCE_BYTES = 1 << 20;
+
     static SourceFile read(Path path) {
         try {
             if (Files.isDirectory(path)) {
                 throw new CliError(ExitCodes.USAGE_OR_IO, path + " is a directory, not a .cnn file");
             }
-            byte[] bytes = Files.readAllBytes(path);
+            byte[] bytes;
+            try (var in = Files.newInputStream(path)) {
+                bytes = in.readNBytes(MAX_SOURCE_BYTES + 1);
+            }
+            if (bytes.length > MAX_SOURCE_BYTES) {
+                throw new CliError(ExitCodes.USAGE_OR_IO, "cannot read " + path + ": it is larger than "
+                        + (MAX_SOURCE_BYTES >> 20) + " MB, which no .cnn file needs; is it the right file?");
+            }
             // Malformed UTF-8 becomes U+FFFD, which the parser reports as an unexpected character.
             String text = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPLACE)
@@ -43,7 +55,7 @@ final class Sources {
         } catch (NoSuchFileException e) {
             throw new CliError(ExitCodes.USAGE_OR_IO, "cannot read " + path + ": no such file");
         } catch (IOException e) {
-            throw new CliError(ExitCodes.USAGE_OR_IO, "cannot read " + path + ": " + e.getMessage());
+            throw new CliError(ExitCodes.USAGE_OR_IO, "cannot read " + path + ": " + IoReasons.of(e));
         }
     }
 
@@ -86,7 +98,11 @@ final class Sources {
      */
     static <T> T compiling(Network network, PrintWriter err, java.util.function.Supplier<T> step) {
         try {
-            return step.get();
+            try {
+                return step.get();
+            } catch (ClassTooLargeException e) {
+                throw e.asDiagnostics(network);
+            }
         } catch (CodeSizeException e) {
             err.print(DiagnosticPrinter.renderAll(network.source(), e.diagnostics(), false));
             err.flush();
@@ -101,7 +117,7 @@ final class Sources {
         String text = model.metadata().get(ModelFiles.SOURCE_KEY);
         if (text == null) {
             throw new CliError(ExitCodes.USAGE_OR_IO, modelFile + " does not say which network it holds (no "
-                    + ModelFiles.SOURCE_KEY + " metadata); pass the .cnn file too");
+                    + ModelFiles.SOURCE_KEY + " metadata); give the .cnn file it was trained from with --network FILE");
         }
         Frontend.Result result = Frontend.compile(new SourceFile(modelFile + "#" + ModelFiles.SOURCE_KEY, text));
         err.print(DiagnosticPrinter.renderAll(result.source(), result.diagnostics(), result.truncated()));

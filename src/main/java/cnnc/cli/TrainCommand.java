@@ -3,17 +3,16 @@ package cnnc.cli;
 import cnnc.codegen.Backend;
 import cnnc.compile.CompiledNetwork;
 import cnnc.data.DataException;
+import cnnc.data.IdxReader;
 import cnnc.data.Mnist;
 import cnnc.data.TrainTest;
 import cnnc.io.ModelFileException;
 import cnnc.model.Network;
-import cnnc.report.HistoryCsv;
-import cnnc.report.LossPlot;
 import cnnc.train.GlorotUniform;
 import cnnc.train.ModelFiles;
+import cnnc.train.Targets;
 import cnnc.train.Trainer;
 import cnnc.train.TrainingConfig;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -64,6 +63,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", description = "train on the first N training images only (quick trials)")
     Integer limit;
 
+    @Option(names = "--positive-class", paramLabel = "DIGIT", description = "for a network ending in `dense 1 sigmoid`: "
+            + "the class it answers yes to (default: the file's `positive`, else 0); kept in the model")
+    Integer positiveClass;
+
     @Option(names = "--backend", paramLabel = "NAME", description = "scalar (default: plain Java) or vector "
             + "(convolution, pooling and dense layers on the incubating Vector API; faster, needs --add-modules jdk.incubator.vector, which ./cnnc adds)")
     String backend;
@@ -74,52 +77,87 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         checkPositive(epochs, "--epochs");
         checkPositive(batch, "--batch");
-        checkPositive(threads, "--threads");
+        Threads.check(threads, "--threads");
         checkPositive(limit, "--limit");
         if (lr != null && !(lr > 0 && Double.isFinite(lr))) {
             throw new CliError(ExitCodes.USAGE_OR_IO, "--lr must be a positive number, not " + lr);
         }
+        if (positiveClass != null && (positiveClass < 0 || positiveClass >= IdxReader.CLASSES)) {
+            throw new CliError(ExitCodes.USAGE_OR_IO, "--positive-class must be a class 0.." + (IdxReader.CLASSES - 1)
+                    + ", not " + positiveClass);
+        }
         Backend chosen = Sources.backend(backend);
         Network network = Sources.network(file, err);
+        boolean binary = Targets.isBinary(network);
+        if (positiveClass != null && !binary) {
+            throw new CliError(ExitCodes.USAGE_OR_IO, "--positive-class applies only to a network that ends in `dense 1 sigmoid`");
+        }
+        int positive = positiveClass != null ? positiveClass : network.training().positiveClass().orElse(0);
         TrainingConfig config = TrainingConfig.resolve(network.training(), optional(epochs), optional(batch),
                 seed == null ? OptionalLong.empty() : OptionalLong.of(seed), optional(threads),
-                lr == null ? OptionalDouble.empty() : OptionalDouble.of(lr), limit == null ? 0 : limit);
+                lr == null ? OptionalDouble.empty() : OptionalDouble.of(lr), limit == null ? 0 : limit)
+                .withPositiveClass(positive);
         Path outDir = out != null ? out : Path.of("out", baseName(file));
+        var results = new TrainingResults(outDir);
+        results.checkWritable(file);
+        Trainer.Result result;
+        try {
+            result = train(network, chosen, config, stdout, err);
+        } catch (CliError e) {
+            results.discard();
+            throw e;
+        }
+        if (result.diverged()) {
+            stdout.flush();
+            results.discard();
+            throw new CliError(ExitCodes.INPUT_ERROR, "training diverged; nothing was written, " + outDir
+                    + " is as it was. Try a smaller learning rate (--lr)");
+        }
+        stdout.printf(Locale.ROOT, "Test loss: %.4f%s - test accuracy: %.4f (%.2f%%)%n", result.test().loss(),
+                LossWords.of(network), result.test().accuracy(), 100 * result.test().accuracy());
+        stdout.printf(Locale.ROOT, "Trained in %.1f s (%.2f s per epoch)%n", result.seconds(),
+                result.seconds() / Math.max(1, result.history().size()));
+        if (binary) {
+            stdout.println("Positive class: digit " + config.positiveClass() + " (the sigmoid's p is the probability of "
+                    + config.positiveClass() + ")");
+        }
+        results.write(network, result, binary ? config.positiveClass() : -1, baseName(file) + ".cnn", err);
+        stdout.println("Wrote " + outDir.resolve(TrainingResults.MODEL) + ", " + TrainingResults.HISTORY
+                + (results.plotWritten() ? " and " + TrainingResults.PLOT : ""));
+        stdout.flush();
+        return ExitCodes.OK;
+    }
+
+    /** Data, compiled code, initial weights, then the epochs; every failure is a CliError. */
+    private Trainer.Result train(Network network, Backend chosen, TrainingConfig config, PrintWriter stdout, PrintWriter err) {
         TrainTest sets = loadData(stdout);
+        DataChecks.notEmpty(sets.train(), "training", data);
+        DataChecks.notEmpty(sets.test(), "test", data);
         var train = limit == null || limit >= sets.train().count() ? sets.train() : sets.train().slice(0, limit);
         try {
             Trainer.checkFits(network, train);
         } catch (IllegalArgumentException e) {
             throw new CliError(ExitCodes.INPUT_ERROR, file + ": " + e.getMessage());
         }
+        MemoryCheck.check(network, Math.min(config.batch(), train.count()), config.threads(), "training");
         CompiledNetwork compiled = Sources.compiled(network, chosen, err);
         float[][] params = (float[][]) compiled.newParameters();
         GlorotUniform.initialize(compiled.parameters(), params, config.seed());
         if (initFrom != null) {
-            var model = Sources.readModel(Sources.modelFile(initFrom));
+            Path initFile = Sources.modelFile(initFrom);
+            var model = Sources.readModel(initFile);
             stdout.println("Initialising from " + initFrom + ":");
-            ModelFiles.copyMatching(model, network, params).forEach(line -> stdout.println("  " + line));
+            try {
+                ModelFiles.copyMatching(model, initFile.toString(), network, params).forEach(line -> stdout.println("  " + line));
+            } catch (ModelFileException e) {
+                throw new CliError(ExitCodes.USAGE_OR_IO, e.getMessage());
+            }
         }
-        Trainer.Result result;
         try {
-            result = new Trainer(compiled, config, stdout, Streams.interactive()).train(params, train, sets.test());
+            return new Trainer(compiled, config, stdout, Streams.interactive()).train(params, train, sets.test());
         } catch (IllegalArgumentException e) {
             throw new CliError(ExitCodes.INPUT_ERROR, file + ": " + e.getMessage());
         }
-        stdout.printf(Locale.ROOT, "Test loss: %.4f - test accuracy: %.4f (%.2f%%)%n", result.test().loss(),
-                result.test().accuracy(), 100 * result.test().accuracy());
-        stdout.printf(Locale.ROOT, "Trained in %.1f s (%.2f s per epoch)%n", result.seconds(),
-                result.seconds() / Math.max(1, result.history().size()));
-        try {
-            ModelFiles.save(outDir.resolve("model.safetensors"), network, result.parameters());
-            HistoryCsv.write(outDir.resolve("history.csv"), result.history());
-            LossPlot.write(outDir.resolve("loss.png"), result.history(), baseName(file) + ".cnn");
-        } catch (IOException | ModelFileException e) {
-            throw new CliError(ExitCodes.USAGE_OR_IO, "cannot write the results to " + outDir + ": " + e.getMessage());
-        }
-        stdout.println("Wrote " + outDir.resolve("model.safetensors") + ", history.csv and loss.png");
-        stdout.flush();
-        return ExitCodes.OK;
     }
 
     private TrainTest loadData(PrintWriter stdout) {

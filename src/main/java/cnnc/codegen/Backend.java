@@ -6,7 +6,7 @@ package cnnc.codegen;
  * <ul>
  *   <li>{@link #SCALAR}, the default: plain Java that C2 vectorizes where it can. Depends on
  *       java.base only.
- *   <li>{@link #VECTOR}: stride-1 convolutions with at most {@value LayerEmitter#MAX_UNROLLED_TAPS}
+ *   <li>{@link #VECTOR}: stride-1 convolutions with at most {@value cnnc.plan.Plan#MAX_UNROLLED_TAPS}
  *       taps, 2x2 max pooling with stride 2 and the forward and input-gradient passes of dense
  *       layers use the Vector API (the incubator module {@code jdk.incubator.vector}), with
  *       accumulators held in registers; the JVM must be started with

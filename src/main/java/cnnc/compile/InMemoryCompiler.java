@@ -37,6 +37,8 @@ public final class InMemoryCompiler {
             "--add-modules", Backend.VECTOR_MODULE);
 
     private static final String INCUBATING_WARNING = "compiler.warn.incubating.modules";
+    /** javac's "code too large", "too many constants" and the like: the class file's limits. */
+    private static final String CLASS_LIMIT = "compiler.err.limit.";
 
     private InMemoryCompiler() {}
 
@@ -75,6 +77,12 @@ public final class InMemoryCompiler {
         boolean ok = javac.getTask(null, manager, diagnostics, vectors ? VECTOR_OPTIONS : OPTIONS, null, units).call();
         boolean warned = diagnostics.getDiagnostics().stream()
                 .anyMatch(d -> d.getKind() != Diagnostic.Kind.NOTE && !INCUBATING_WARNING.equals(d.getCode()));
+        diagnostics.getDiagnostics().stream()
+                .filter(d -> d.getKind() == Diagnostic.Kind.ERROR && d.getCode() != null && d.getCode().startsWith(CLASS_LIMIT))
+                .findFirst()
+                .ifPresent(d -> {
+                    throw new ClassTooLargeException(d.getMessage(Locale.ROOT));
+                });
         if (!ok || warned) {
             var message = new StringBuilder("javac rejected the generated code (a bug in cnnc):");
             for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {

@@ -1,15 +1,15 @@
 package cnnc.data;
 
+import cnnc.io.IoReasons;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.zip.GZIPInputStream;
+import java.util.Arrays;
 import java.util.zip.ZipException;
 
 /**
@@ -25,6 +25,12 @@ public final class IdxReader {
     public static final int CLASSES = 10;
 
     private static final int CHUNK = 1 << 16;
+    /** The largest Java array (a few header words below Integer.MAX_VALUE on HotSpot). */
+    private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+    /** Pixels allocated before any is read: 4 MB, MNIST's test set in one go. */
+    private static final int FIRST_ALLOCATION = 1 << 23;
+    /** How far past the data trailing bytes are counted for the message. */
+    private static final long MAX_TRAILING = 1 << 24;
 
     private IdxReader() {}
 
@@ -51,14 +57,19 @@ public final class IdxReader {
             if (height == 0 || width == 0) {
                 throw new DataException(file + ": images of " + height + "x" + width + " pixels make no sense");
             }
-            long pixels = (long) count * height * width;
-            if (pixels > Integer.MAX_VALUE - 8) {
+            long pixels = product(count, height, width);
+            if (pixels > MAX_ARRAY) {
                 throw new DataException(file + ": " + count + " images of " + height + "x" + width + " are too many to load");
             }
-            float[] out = new float[(int) pixels];
+            in.expectSize(16L + pixels);
+            // Grown as the data arrives, so a header that lies costs no more memory than the file holds.
+            float[] out = new float[(int) Math.min(pixels, FIRST_ALLOCATION)];
             byte[] chunk = new byte[CHUNK];
             int done = 0;
-            while (done < out.length) {
+            while (done < pixels) {
+                if (done == out.length) {
+                    out = in.grow(out, Math.min(pixels, 2L * out.length));
+                }
                 int n = in.readFully(chunk, Math.min(CHUNK, out.length - done), 16L + pixels, done + 16L);
                 for (int i = 0; i < n; i++) {
                     out[done + i] = (chunk[i] & 0xff) / 255f;
@@ -74,12 +85,18 @@ public final class IdxReader {
     public static int[] readLabels(Path file) {
         try (Source in = Source.open(file)) {
             int count = in.header(LABELS_MAGIC, 1)[0];
-            byte[] bytes = new byte[count];
-            in.readFully(bytes, count, 8L + count, 8);
+            in.expectSize(8L + count);
+            var bytes = new java.io.ByteArrayOutputStream((int) Math.min(count, FIRST_ALLOCATION));
+            byte[] chunk = new byte[CHUNK];
+            while (bytes.size() < count) {
+                int n = in.readFully(chunk, Math.min(CHUNK, count - bytes.size()), 8L + count, 8L + bytes.size());
+                bytes.write(chunk, 0, n);
+            }
             in.expectEnd(8L + count);
+            byte[] read = bytes.toByteArray();
             int[] labels = new int[count];
             for (int i = 0; i < count; i++) {
-                labels[i] = bytes[i] & 0xff;
+                labels[i] = read[i] & 0xff;
                 if (labels[i] >= CLASSES) {
                     throw new DataException(file + ": label " + labels[i] + " of item " + i + " is not a class 0.."
                             + (CLASSES - 1) + "; the file is corrupt or not a MNIST label file");
@@ -89,32 +106,51 @@ public final class IdxReader {
         }
     }
 
+    // The sizes are non-negative ints, so only the second product can overflow a long.
+    private static long product(int count, int height, int width) {
+        try {
+            return Math.multiplyExact((long) count * height, (long) width);
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
     /** An open IDX file, decompressed if needed, that reports I/O problems as DataExceptions. */
     private static final class Source implements AutoCloseable {
         private final Path file;
         private final InputStream in;
         private final boolean gzip;
+        /** The size of a plain regular file, known before reading; -1 for gzip and streams. */
+        private final long knownSize;
 
-        private Source(Path file, InputStream in, boolean gzip) {
+        private Source(Path file, InputStream in, boolean gzip, long knownSize) {
             this.file = file;
             this.in = in;
             this.gzip = gzip;
+            this.knownSize = knownSize;
         }
 
         static Source open(Path file) {
+            if (Files.isDirectory(file)) {
+                throw new DataException(file + ": is a directory, not an IDX file");
+            }
             InputStream raw = null;
             try {
                 raw = new BufferedInputStream(Files.newInputStream(file), CHUNK);
                 raw.mark(2);
                 boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
                 raw.reset();
-                InputStream in = gzip ? new GZIPInputStream(raw, CHUNK) : raw;
-                return new Source(file, in, gzip);
+                InputStream in = gzip ? new GzipStream(raw, CHUNK) : raw;
+                long size = !gzip && Files.isRegularFile(file) ? Files.size(file) : -1;
+                return new Source(file, in, gzip, size);
             } catch (NoSuchFileException e) {
                 throw new DataException(file + ": no such file");
+            } catch (EOFException | ZipException e) {
+                closeQuietly(raw);
+                throw new DataException(file + ": " + e.getMessage(), e);
             } catch (IOException e) {
                 closeQuietly(raw);
-                throw new DataException(file + ": cannot read: " + e.getMessage(), e);
+                throw new DataException(file + ": cannot read: " + IoReasons.of(e), e);
             }
         }
 
@@ -153,9 +189,9 @@ public final class IdxReader {
             try {
                 n = in.readNBytes(into, 0, length);
             } catch (EOFException | ZipException e) {
-                throw new DataException(file + ": the gzip data is corrupt or cut short (" + e.getMessage() + ")", e);
+                throw new DataException(file + ": " + e.getMessage(), e);
             } catch (IOException e) {
-                throw new DataException(file + ": cannot read: " + e.getMessage(), e);
+                throw new DataException(file + ": cannot read: " + IoReasons.of(e), e);
             }
             if (n < length && expectedSize >= 0) {
                 throw wrongSize(expectedSize, position + n);
@@ -163,17 +199,44 @@ public final class IdxReader {
             return n;
         }
 
+        /** Fails before any allocation when a plain file's size is not the one its header gives. */
+        void expectSize(long expectedSize) {
+            if (knownSize >= 0 && knownSize != expectedSize) {
+                throw wrongSize(expectedSize, knownSize);
+            }
+        }
+
+        /** A longer copy of {@code pixels}; running out of memory is the user's problem to solve, in words. */
+        float[] grow(float[] pixels, long size) {
+            try {
+                return Arrays.copyOf(pixels, (int) size);
+            } catch (OutOfMemoryError e) {
+                throw new DataException(file + ": its images need " + (size * 4 >> 20) + " MB, more memory than Java may use "
+                        + "here (" + (Runtime.getRuntime().maxMemory() >> 20) + " MB); give it more, e.g. CNNC_JAVA_OPTS=-Xmx8g");
+            }
+        }
+
         /** Fails if anything follows the data; counts it so the message can give the real size. */
         void expectEnd(long expectedSize) {
             try {
-                long extra = in.transferTo(OutputStream.nullOutputStream());
+                // Counted up to a bound: a gzip bomb after the data must not keep us busy for minutes.
+                long extra = 0;
+                byte[] chunk = new byte[CHUNK];
+                for (int n; extra <= MAX_TRAILING && (n = in.read(chunk)) >= 0; ) {
+                    extra += n;
+                }
+                if (extra > MAX_TRAILING) {
+                    throw new DataException(file + ": has trailing bytes: its header makes it " + expectedSize + " bytes"
+                            + (gzip ? " uncompressed" : "") + " but it " + sizeWord() + " more than " + (expectedSize + MAX_TRAILING)
+                            + " bytes");
+                }
                 if (extra > 0) {
                     throw wrongSize(expectedSize, expectedSize + extra);
                 }
             } catch (EOFException | ZipException e) {
-                throw new DataException(file + ": the gzip data is corrupt or cut short (" + e.getMessage() + ")", e);
+                throw new DataException(file + ": " + e.getMessage(), e);
             } catch (IOException e) {
-                throw new DataException(file + ": cannot read: " + e.getMessage(), e);
+                throw new DataException(file + ": cannot read: " + IoReasons.of(e), e);
             }
         }
 

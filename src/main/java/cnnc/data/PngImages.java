@@ -1,11 +1,16 @@
 package cnnc.data;
 
+import cnnc.io.IoReasons;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * Reads an image file (PNG, or anything ImageIO reads) as an MNIST-style input: grayscale in
@@ -13,21 +18,16 @@ import javax.imageio.ImageIO;
  * is taken to be a dark digit on paper and inverted.
  */
 public final class PngImages {
+    /** 40 million pixels: a large camera photo; a picture several times that size is hostile or a mistake. */
+    static final long MAX_PIXELS = 40_000_000L;
+
     private PngImages() {}
 
     /** @param inverted whether the picture was dark-on-light and so was inverted */
     public record Pixels(float[] values, boolean inverted, int originalWidth, int originalHeight) {}
 
     public static Pixels read(Path file, int height, int width) {
-        BufferedImage image;
-        try {
-            image = ImageIO.read(file.toFile());
-        } catch (IOException e) {
-            throw new DataException("cannot read " + file + ": " + e.getMessage());
-        }
-        if (image == null) {
-            throw new DataException(file + " is not an image ImageIO can read (use PNG)");
-        }
+        BufferedImage image = decode(file);
         BufferedImage gray = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
         Graphics2D g = gray.createGraphics();
         try {
@@ -57,5 +57,42 @@ public final class PngImages {
             }
         }
         return new Pixels(values, invert, image.getWidth(), image.getHeight());
+    }
+
+    // The declared size is checked before decoding: a small file may claim 23000x23000 pixels.
+    private static BufferedImage decode(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new DataException(file + " is a directory, not an image");
+        }
+        if (!Files.exists(file)) {
+            throw new DataException("cannot read " + file + ": no such file");
+        }
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            if (in == null) {
+                throw new DataException("cannot read " + file);
+            }
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new DataException(file + " is not an image ImageIO can read (use PNG)");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+                if (pixels > MAX_PIXELS) {
+                    throw new DataException(file + " is " + reader.getWidth(0) + "x" + reader.getHeight(0) + " pixels, more than "
+                            + MAX_PIXELS / 1_000_000 + " million; scale it down first (the network sees it at a few dozen pixels)");
+                }
+                return reader.read(0);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof DataException d) {
+                throw d;
+            }
+            throw new DataException("cannot read " + file + ": " + (e instanceof IOException io ? IoReasons.of(io) : "the image is corrupt ("
+                    + e.getClass().getSimpleName() + ")"));
+        }
     }
 }

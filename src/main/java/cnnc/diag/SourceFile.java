@@ -2,6 +2,12 @@ package cnnc.diag;
 
 /** The text of one .cnn file and the name it is reported under. */
 public record SourceFile(String name, String text) {
+    /** A leading UTF-8 byte-order mark (as Windows editors write) is no part of the text (DESIGN 1.1). */
+    public SourceFile {
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1);
+        }
+    }
 
     /** The source text a span covers, on one line, with runs of blanks folded. */
     public String textOf(Span span) {

@@ -129,7 +129,7 @@ public final class SafeTensors {
         } catch (NoSuchFileException e) {
             throw new ModelFileException(name + ": no such file");
         } catch (IOException e) {
-            throw new ModelFileException(name + ": cannot read: " + e.getMessage(), e);
+            throw new ModelFileException(name + ": cannot read: " + IoReasons.of(e), e);
         }
     }
 
@@ -138,7 +138,7 @@ public final class SafeTensors {
         try {
             return read(in, name, -1);
         } catch (IOException e) {
-            throw new ModelFileException(name + ": cannot read: " + e.getMessage(), e);
+            throw new ModelFileException(name + ": cannot read: " + IoReasons.of(e), e);
         }
     }
 
@@ -214,8 +214,8 @@ public final class SafeTensors {
         for (Entry e : entries) {
             if (e.begin != expected) {
                 throw corrupt(name, e.begin > expected
-                        ? "tensor \"" + e.name + "\" starts at byte " + e.begin + " of the data, leaving a gap after byte " + expected
-                        : "tensor \"" + e.name + "\" starts at byte " + e.begin + " of the data, overlapping the previous tensor which ends at " + expected);
+                        ? "tensor \"" + Echo.abbreviate(e.name, Echo.NAME) + "\" starts at byte " + e.begin + " of the data, leaving a gap after byte " + expected
+                        : "tensor \"" + Echo.abbreviate(e.name, Echo.NAME) + "\" starts at byte " + e.begin + " of the data, overlapping the previous tensor which ends at " + expected);
             }
             expected = e.end;
         }
@@ -223,7 +223,7 @@ public final class SafeTensors {
     }
 
     private static Entry entry(String file, String tensor, Object value) {
-        String where = "tensor \"" + tensor + "\"";
+        String where = "tensor \"" + Echo.abbreviate(tensor, Echo.NAME) + "\"";
         if (!(value instanceof Map)) {
             throw corrupt(file, where + " is not described by a JSON object");
         }
@@ -301,7 +301,7 @@ public final class SafeTensors {
         }
         for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
             if (!(e.getValue() instanceof String)) {
-                throw corrupt(file, METADATA_KEY + " value \"" + e.getKey() + "\" is not a string");
+                throw corrupt(file, METADATA_KEY + " value \"" + Echo.abbreviate(String.valueOf(e.getKey()), Echo.NAME) + "\" is not a string");
             }
             metadata.put((String) e.getKey(), (String) e.getValue());
         }

@@ -8,15 +8,21 @@ import java.util.OptionalLong;
 
 /**
  * Training settings written in the .cnn file ({@code optimizer}, {@code epochs}, {@code batch},
- * {@code seed}); empty where the file is silent, so the command line and defaults can fill in.
+ * {@code seed}, {@code positive}); empty where the file is silent, so the command line and
+ * defaults can fill in.
  *
  * @param optimizerOptions hyper-parameters by keyword ({@code lr}, {@code rho}, ...), already checked
  */
 public record TrainingSettings(Optional<OptimizerKind> optimizer, Map<String, Double> optimizerOptions,
-        OptionalInt epochs, OptionalInt batch, OptionalLong seed) {
+        OptionalInt epochs, OptionalInt batch, OptionalLong seed, OptionalInt positiveClass) {
 
     public TrainingSettings {
         optimizerOptions = Map.copyOf(optimizerOptions);
+    }
+
+    public TrainingSettings(Optional<OptimizerKind> optimizer, Map<String, Double> optimizerOptions, OptionalInt epochs,
+            OptionalInt batch, OptionalLong seed) {
+        this(optimizer, optimizerOptions, epochs, batch, seed, OptionalInt.empty());
     }
 
     public static TrainingSettings none() {

@@ -50,12 +50,17 @@ public final class LossPlot {
     private LossPlot() {}
 
     public static void write(Path png, History history, String title) throws IOException {
+        AtomicFiles.write(png, png(history, title));
+    }
+
+    /** The picture as PNG bytes, drawn in memory so that a failure to draw touches no file. */
+    public static byte[] png(History history, String title) throws IOException {
         BufferedImage image = render(history, title, WIDTH, HEIGHT);
-        AtomicFiles.write(png, out -> {
-            if (!ImageIO.write(image, "png", out)) {
-                throw new IOException("this Java runtime has no PNG writer");
-            }
-        });
+        var bytes = new java.io.ByteArrayOutputStream();
+        if (!ImageIO.write(image, "png", bytes)) {
+            throw new IOException("this Java runtime has no PNG writer");
+        }
+        return bytes.toByteArray();
     }
 
     public static BufferedImage render(History history, String title, int width, int height) {

@@ -157,6 +157,8 @@ final class AstBuilder {
             return new Statement.Batch(span(ctx), whole(ctx.batchStmt().number(), "the batch size"));
         } else if (ctx.seedStmt() != null) {
             return new Statement.Seed(span(ctx), whole(ctx.seedStmt().number(), "the seed"));
+        } else if (ctx.positiveStmt() != null) {
+            return new Statement.Positive(span(ctx), whole(ctx.positiveStmt().number(), "the positive class"));
         }
         throw new BrokenStatement();
     }
@@ -324,13 +326,15 @@ final class AstBuilder {
             diagnostics.add(cnnc.diag.Diagnostic.error(span, what + " must be a whole number, not " + ctx.getText()));
             throw new BrokenStatement();
         }
-        BigInteger value = new BigInteger(digits.getText());
-        if (value.compareTo(INT_MAX) > 0) {
-            diagnostics.add(cnnc.diag.Diagnostic.error(span, what + " " + ctx.getText() + " is too large")
+        // Leading zeros aside, more than ten digits is too large: no BigInteger of a megabyte (seconds).
+        String text = digits.getText().replaceFirst("^0+(?=.)", "");
+        if (text.length() > 10 || new BigInteger(text).compareTo(INT_MAX) > 0) {
+            diagnostics.add(cnnc.diag.Diagnostic.error(span, what + " " + cnnc.io.Echo.abbreviate(ctx.getText(), 24) + " is too large")
                     .withNote("the largest whole number cnnc accepts is 2,147,483,647 (Java's int)"));
             throw new BrokenStatement();
         }
-        return new IntArg(negative ? -value.intValue() : value.intValue(), span);
+        int value = Integer.parseInt(text);
+        return new IntArg(negative ? -value : value, span);
     }
 
     private RealArg real(CnnParser.NumberContext ctx) {

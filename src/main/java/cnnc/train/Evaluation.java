@@ -6,15 +6,29 @@ import java.util.Locale;
 
 /**
  * A trained network on a labelled set: mean loss, accuracy and the confusion matrix (rows are
- * true classes, columns predicted ones).
+ * true classes, columns predicted ones). The loss includes the regularization penalty, as Keras'
+ * evaluate and the validation loss of training do; {@code penalty} says how much of it that is.
  */
-public record Evaluation(double loss, double accuracy, int[][] confusion) {
+public record Evaluation(double loss, double accuracy, int[][] confusion, double penalty) {
+    /** Examples each thread evaluates at once. */
+    public static final int BATCH_PER_THREAD = 256;
+
+    public Evaluation(double loss, double accuracy, int[][] confusion) {
+        this(loss, accuracy, confusion, 0);
+    }
+
+    /** @param positiveClass the digit a single sigmoid unit answers "yes" to */
+    public static Evaluation of(CompiledNetwork compiled, float[][] params, Dataset data, int threads, int positiveClass) {
+        Targets targets = Targets.of(compiled.network(), data.classes(), positiveClass);
+        double penalty = new Regularization(compiled.parameters()).penalty(params);
+        try (var net = new ParallelNetwork(compiled, params, BATCH_PER_THREAD * threads, threads, targets)) {
+            Evaluation e = over(net, data, Trainer.encode(data, targets), targets);
+            return new Evaluation(e.loss() + penalty, e.accuracy(), e.confusion(), penalty);
+        }
+    }
 
     public static Evaluation of(CompiledNetwork compiled, float[][] params, Dataset data, int threads) {
-        Targets targets = Targets.of(compiled.network(), data.classes(), 0);
-        try (var net = new ParallelNetwork(compiled, params, 256 * threads, threads, targets)) {
-            return over(net, data, Trainer.encode(data, targets), targets);
-        }
+        return of(compiled, params, data, threads, 0);
     }
 
     /** Runs {@code data} through {@code net} in chunks of its capacity. */
@@ -46,23 +60,39 @@ public record Evaluation(double loss, double accuracy, int[][] confusion) {
         return new Evaluation(loss / n, (double) correct / n, confusion);
     }
 
-    /** The confusion matrix as a table, true classes down, predictions across. */
+    /** The confusion matrix as a table, true classes down, predictions across, named by number. */
     public String confusionTable() {
+        var names = new java.util.ArrayList<String>();
+        for (int i = 0; i < confusion.length; i++) {
+            names.add(Integer.toString(i));
+        }
+        return confusionTable(names);
+    }
+
+    /** The table with the classes named, e.g. "not 0" and "is 0" for a binary classifier. */
+    public String confusionTable(java.util.List<String> names) {
         int k = confusion.length;
         int width = 5;
+        for (String name : names) {
+            width = Math.max(width, name.length() + 1);
+        }
         for (int[] row : confusion) {
             for (int v : row) {
                 width = Math.max(width, Integer.toString(v).length() + 1);
             }
         }
         var out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%-8s", "true\\pred"));
+        int label = 9;
+        for (String name : names) {
+            label = Math.max(label, name.length() + 1);
+        }
+        out.append(String.format(Locale.ROOT, "%-" + (label - 1) + "s", "true\\pred"));
         for (int j = 0; j < k; j++) {
-            out.append(String.format(Locale.ROOT, "%" + width + "d", j));
+            out.append(String.format(Locale.ROOT, "%" + width + "s", names.get(j)));
         }
         out.append(String.format(Locale.ROOT, "%" + (width + 4) + "s%n", "recall"));
         for (int i = 0; i < k; i++) {
-            out.append(String.format(Locale.ROOT, "%-9d", i));
+            out.append(String.format(Locale.ROOT, "%-" + label + "s", names.get(i)));
             int total = 0;
             for (int j = 0; j < k; j++) {
                 out.append(String.format(Locale.ROOT, "%" + width + "d", confusion[i][j]));

@@ -1,12 +1,13 @@
 package cnnc.train;
 
 import cnnc.Version;
-import cnnc.model.Parameter;
+import cnnc.io.Echo;
 import cnnc.io.ModelFileException;
 import cnnc.io.SafeTensors;
 import cnnc.io.SafeTensorsFile;
 import cnnc.io.Tensor;
 import cnnc.model.Network;
+import cnnc.model.Parameter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,11 +23,33 @@ import java.util.Map;
 public final class ModelFiles {
     public static final String SOURCE_KEY = "cnn_source";
     public static final String VERSION_KEY = "cnnc_version";
+    /** The digit a single sigmoid unit answers "yes" to; written only for such networks. */
+    public static final String POSITIVE_CLASS_KEY = "positive_class";
 
     private ModelFiles() {}
 
     public static void save(Path path, Network network, float[][] params) throws IOException {
-        SafeTensors.write(path, tensors(network, params), metadata(network));
+        save(path, network, params, Map.of());
+    }
+
+    /** Saves with more metadata after the standard keys, e.g. the positive class or a run's checksums. */
+    public static void save(Path path, Network network, float[][] params, Map<String, String> extra) throws IOException {
+        var metadata = metadata(network);
+        metadata.putAll(new java.util.TreeMap<>(extra));
+        SafeTensors.write(path, tensors(network, params), metadata);
+    }
+
+    /** The positive class a model was trained with: its metadata's, else digit 0 (older models). */
+    public static int positiveClass(SafeTensorsFile file, String fileName) {
+        String value = file.metadata().get(POSITIVE_CLASS_KEY);
+        if (value == null) {
+            return 0;
+        }
+        if (!value.matches("[0-9]")) {
+            throw new ModelFileException(fileName + ": its " + POSITIVE_CLASS_KEY + " metadata is `"
+                    + Echo.abbreviate(value, 40) + "`, not a digit 0..9");
+        }
+        return Integer.parseInt(value);
     }
 
     /** The bytes {@link #save} writes, e.g. to pack into a jar. */
@@ -44,7 +67,7 @@ public final class ModelFiles {
     }
 
     // In a fixed order (Map.of's varies from run to run), so the same weights give the same bytes.
-    private static Map<String, String> metadata(Network network) {
+    private static LinkedHashMap<String, String> metadata(Network network) {
         var metadata = new LinkedHashMap<String, String>();
         metadata.put(SOURCE_KEY, network.source().text());
         metadata.put(VERSION_KEY, Version.VERSION);
@@ -60,23 +83,35 @@ public final class ModelFiles {
             Parameter p = parameters.get(t);
             Tensor tensor = file.tensors().get(p.tensorName());
             if (tensor == null) {
-                throw new ModelFileException(fileName + " has no tensor " + p.tensorName() + " (it holds "
-                        + String.join(", ", file.tensors().keySet()) + ")");
+                throw new ModelFileException(fileName + " has no tensor " + p.tensorName() + (file.tensors().isEmpty()
+                        ? " (it holds none)" : " (it holds " + Echo.list(file.tensors().keySet()) + ")"));
             }
             if (!Arrays.equals(tensor.shape(), p.shape())) {
                 throw new ModelFileException(fileName + ": " + p.tensorName() + " has shape " + Arrays.toString(tensor.shape())
                         + " but " + network.source().name() + " needs " + Arrays.toString(p.shape()));
             }
+            checkFinite(tensor, fileName, p.tensorName());
             out[t] = tensor.data().clone();
         }
         return out;
+    }
+
+    // A diverged training's NaN would otherwise pass through every prediction silently.
+    private static void checkFinite(Tensor tensor, String fileName, String name) {
+        float[] data = tensor.data();
+        for (int i = 0; i < data.length; i++) {
+            if (!Float.isFinite(data[i])) {
+                throw new ModelFileException(fileName + ": tensor " + name + " holds " + data[i] + " at index " + i
+                        + "; the weights are not numbers (a training that diverged?). Retrain, e.g. with a smaller --lr");
+            }
+        }
     }
 
     /**
      * Transfer learning: copies each tensor whose name and shape match into {@code params}, and
      * returns what was copied and what was not, for the user to read.
      */
-    public static List<String> copyMatching(SafeTensorsFile file, Network network, float[][] params) {
+    public static List<String> copyMatching(SafeTensorsFile file, String fileName, Network network, float[][] params) {
         List<Parameter> parameters = Parameter.of(network);
         var report = new ArrayList<String>();
         for (int t = 0; t < parameters.size(); t++) {
@@ -88,6 +123,7 @@ public final class ModelFiles {
                 report.add(p.tensorName() + ": shape " + Arrays.toString(tensor.shape()) + " in the file, "
                         + Arrays.toString(p.shape()) + " here, initialised fresh");
             } else {
+                checkFinite(tensor, fileName, p.tensorName());
                 System.arraycopy(tensor.data(), 0, params[t], 0, params[t].length);
                 report.add(p.tensorName() + ": copied" + (p.layer().trainable() ? "" : " (frozen)"));
             }

@@ -9,9 +9,14 @@ import cnnc.model.Network;
  */
 public record Targets(int outputs, boolean binary, int positiveClass) {
 
+    /** Whether the network is one sigmoid unit that answers yes or no to a positive class. */
+    public static boolean isBinary(Network network) {
+        return network.output().size() == 1 && network.loss() == Loss.BINARY_CROSSENTROPY;
+    }
+
     public static Targets of(Network network, int classes, int positiveClass) {
         int outputs = network.output().size();
-        boolean binary = outputs == 1 && network.loss() == Loss.BINARY_CROSSENTROPY;
+        boolean binary = isBinary(network);
         if (!binary && outputs != classes) {
             throw new IllegalArgumentException("the network ends in " + outputs + " outputs, but the data has "
                     + classes + " classes: end it with `dense " + classes + " softmax`"

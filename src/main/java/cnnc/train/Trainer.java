@@ -23,8 +23,12 @@ public final class Trainer {
     private final PrintWriter out;
     private final boolean live;
 
-    /** @param test the loss and accuracy on the validation set after the last epoch */
-    public record Result(float[][] parameters, History history, Metrics test, double seconds) {}
+    /**
+     * @param test the loss (with the regularization penalty, as Keras' evaluate) and accuracy on
+     *     the validation set after the last epoch
+     * @param diverged whether training stopped because the loss was no longer a number
+     */
+    public record Result(float[][] parameters, History history, Metrics test, double seconds, boolean diverged) {}
 
     public record Metrics(double loss, double accuracy) {}
 
@@ -51,7 +55,10 @@ public final class Trainer {
     public Result train(float[][] params, Dataset train, Dataset validation) {
         Network network = compiled.network();
         checkFits(network, train);
-        Targets targets = Targets.of(network, train.classes(), 0);
+        if (train.count() == 0) {
+            throw new IllegalArgumentException("there are no training images");
+        }
+        Targets targets = Targets.of(network, train.classes(), config.positiveClass());
         List<Parameter> parameters = compiled.parameters();
         boolean[] trainable = new boolean[parameters.size()];
         for (int t = 0; t < trainable.length; t++) {
@@ -79,6 +86,7 @@ public final class Trainer {
         History history = History.empty();
         long started = System.nanoTime();
         Metrics last = new Metrics(Double.NaN, Double.NaN);
+        boolean diverged = false;
         try (var net = new ParallelNetwork(compiled, params, batch, config.threads(), targets)) {
             for (int epoch = 1; epoch <= config.epochs(); epoch++) {
                 out.printf("Epoch %d/%d%n", epoch, config.epochs());
@@ -120,13 +128,25 @@ public final class Trainer {
                 bar.finish(String.format(Locale.ROOT, "loss: %.4f - accuracy: %.4f - val_loss: %.4f - val_accuracy: %.4f",
                         record.loss(), record.accuracy(), record.valLoss(), record.valAccuracy()));
                 last = val;
-                if (!Double.isFinite(record.loss())) {
+                if (!Double.isFinite(record.loss()) || !finite(params)) {
                     out.println("The loss is no longer a number: training diverged. Try a smaller learning rate (--lr).");
+                    diverged = true;
                     break;
                 }
             }
         }
-        return new Result(params, history, last, (System.nanoTime() - started) / 1e9);
+        return new Result(params, history, last, (System.nanoTime() - started) / 1e9, diverged);
+    }
+
+    private static boolean finite(float[][] params) {
+        for (float[] tensor : params) {
+            for (float w : tensor) {
+                if (!Float.isFinite(w)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static Metrics evaluate(ParallelNetwork net, Dataset data, float[] encoded, Targets targets, double penalty) {

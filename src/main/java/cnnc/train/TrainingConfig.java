@@ -13,7 +13,7 @@ import java.util.OptionalLong;
  * line, with defaults for what neither says (RMSprop with Keras' defaults, as in the course lab).
  */
 public record TrainingConfig(int epochs, int batch, long seed, int threads, OptimizerKind optimizer,
-        Map<String, Double> optimizerOptions, int limit) {
+        Map<String, Double> optimizerOptions, int limit, int positiveClass) {
 
     public static final int DEFAULT_EPOCHS = 10;
     public static final int DEFAULT_BATCH = 32;
@@ -24,6 +24,17 @@ public record TrainingConfig(int epochs, int batch, long seed, int threads, Opti
         if (epochs < 1 || batch < 1 || threads < 1) {
             throw new IllegalArgumentException("epochs, batch and threads must be at least 1");
         }
+    }
+
+    /** A run whose binary classifier, if any, learns digit 0 against the rest. */
+    public TrainingConfig(int epochs, int batch, long seed, int threads, OptimizerKind optimizer,
+            Map<String, Double> optimizerOptions, int limit) {
+        this(epochs, batch, seed, threads, optimizer, optimizerOptions, limit, 0);
+    }
+
+    /** The same run with another positive class for a single sigmoid unit. */
+    public TrainingConfig withPositiveClass(int digit) {
+        return new TrainingConfig(epochs, batch, seed, threads, optimizer, optimizerOptions, limit, digit);
     }
 
     /** Merges file settings with command-line overrides (empty where the flag was not given). */

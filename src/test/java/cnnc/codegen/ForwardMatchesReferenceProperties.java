@@ -41,6 +41,19 @@ class ForwardMatchesReferenceProperties {
     }
 
     /**
+     * Strides that do not tile the input: the output is floored (PyTorch, Keras) and the last rows
+     * and columns are never read, so their gradient is zero.
+     */
+    @Example
+    void stridesThatDoNotTile() {
+        for (String source : GradientCheckProperties.NON_TILING) {
+            for (Backend backend : Backend.values()) {
+                checkForward(RandomNetworks.parse(source), new Random(5), backend);
+            }
+        }
+    }
+
+    /**
      * Layers wider than two vectors: the vector backend's dense tiles then cover several vector
      * pairs, the last one partial (the random networks' dense layers fit in one vector).
      */

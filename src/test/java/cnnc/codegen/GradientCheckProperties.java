@@ -28,6 +28,12 @@ import net.jqwik.api.ShrinkingMode;
  */
 class GradientCheckProperties {
     private static final double STEP = 1e-6;
+    static final String[] NON_TILING = {
+        "input 8x8x2\nconv 3 3x3 stride 2 relu\nflatten\ndense 3 softmax\n",
+        "input 7x9x1\nconv 2 2x2 stride 3 tanh\nflatten\ndense 2 sigmoid\n",
+        "input 9x8x2\nconv 2 3x2 stride 2 pad 1 relu\npool 2x2\nflatten\ndense 3 softmax\n",
+        "input 11x10x1\nconv 3 1x1 stride 2\nconv 2 3x3 stride 3 pad same relu\nflatten\ndense 2 softmax\n",
+        "input 10x10x1\nconv 4 2x3 stride 4 relu\nflatten\ndense 3 linear\n"};
     private static final int BATCH = 3;
     private static final int SAMPLES_PER_TENSOR = 25;
 
@@ -54,6 +60,19 @@ class GradientCheckProperties {
         var network = cnnc.Frontend.compile(new cnnc.diag.SourceFile("fold.cnn", source)).network().orElseThrow();
         for (Backend backend : Backend.values()) {
             checkGradients(network, new Random(11), 11, backend);
+        }
+    }
+
+    /**
+     * Strides that do not tile the input: the output is floored (PyTorch, Keras) and the last rows
+     * and columns are never read, so their gradient is zero.
+     */
+    @Example
+    void stridesThatDoNotTile() {
+        for (String source : NON_TILING) {
+            for (Backend backend : Backend.values()) {
+                checkGradients(RandomNetworks.parse(source), new Random(3), 3, backend);
+            }
         }
     }
 

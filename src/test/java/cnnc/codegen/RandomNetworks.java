@@ -7,10 +7,11 @@ import java.util.Optional;
 import java.util.Random;
 
 /**
- * Random small networks covering every layer kind and option: conv with stride 1 and 2, pad 0,
- * 1 and same, rectangular kernels; max and average pooling including windows that drop an edge;
- * dropout; each activation; every kind of last layer and so each loss. Not every draw is a valid
- * network (a stride may not tile); those come back empty.
+ * Random small networks covering every layer kind and option: conv with stride 1, 2 and 3, pad 0,
+ * 1 and same, rectangular kernels, strides that do not tile (floored, leaving out the last rows or
+ * columns, as PyTorch); max and average pooling including windows that drop an edge; dropout;
+ * each activation; every kind of last layer and so each loss. Not every draw is a valid network
+ * (a kernel may not fit); those come back empty.
  */
 final class RandomNetworks {
     private static final String[] ACTIVATIONS = {"relu", "sigmoid", "tanh", "linear"};
@@ -38,8 +39,10 @@ final class RandomNetworks {
                         case 1 -> src.append(" pad same");
                         default -> { }
                     }
-                    if (r.nextInt(3) == 0) {
-                        src.append(" stride 2");
+                    switch (r.nextInt(6)) {
+                        case 0, 1 -> src.append(" stride 2");
+                        case 2 -> src.append(" stride 3");
+                        default -> { }
                     }
                     src.append(' ').append(ACTIVATIONS[r.nextInt(ACTIVATIONS.length)]).append('\n');
                 } else {

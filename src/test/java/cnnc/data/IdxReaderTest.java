@@ -3,12 +3,14 @@ package cnnc.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
@@ -125,7 +127,38 @@ class IdxReaderTest {
     void cutGzipStream() throws IOException {
         byte[] gz = Files.readAllBytes(SliceFiles.gz(TEST_IMAGES));
         Path cut = write("cut.gz", Arrays.copyOf(gz, gz.length / 2));
-        assertMessage(() -> IdxReader.readImages(cut), cut + ": the gzip data is corrupt or cut short");
+        assertMessage(() -> IdxReader.readImages(cut), cut + ": the gzip data is cut short (the file ends inside the compressed data)");
+        Path header = write("header.gz", Arrays.copyOf(gz, 5));
+        assertMessage(() -> IdxReader.readImages(header), header + ": the gzip data is cut short (the file ends inside a gzip header)");
+    }
+
+    @Test
+    void gzipWithTrailingGarbageIsRejected() throws IOException {
+        byte[] gz = gzip(SliceFiles.raw(TEST_LABELS));
+        byte[] garbage = Arrays.copyOf(gz, gz.length + 40);
+        Arrays.fill(garbage, gz.length, garbage.length, (byte) 'x');
+        Path file = write("garbage.gz", garbage);
+        assertMessage(() -> IdxReader.readLabels(file), file + ": the gzip data is followed by bytes that are not gzip");
+        byte[] zeros = Arrays.copyOf(gz, gz.length + 3);
+        Path padded = write("zeros.gz", zeros);
+        assertMessage(() -> IdxReader.readLabels(padded), "followed by bytes that are not gzip");
+    }
+
+    @Test
+    void concatenatedGzipMembersReadAsOneStream() throws IOException {
+        byte[] raw = SliceFiles.raw(TEST_LABELS);
+        var both = new ByteArrayOutputStream();
+        both.write(gzip(Arrays.copyOf(raw, 100)));
+        both.write(gzip(Arrays.copyOfRange(raw, 100, raw.length)));
+        assertArrayEquals(IdxReader.readLabels(SliceFiles.gz(TEST_LABELS)), IdxReader.readLabels(write("two.gz", both.toByteArray())));
+    }
+
+    @Test
+    void corruptGzipChecksumIsReported() throws IOException {
+        byte[] gz = gzip(SliceFiles.raw(TEST_LABELS));
+        gz[gz.length - 6] ^= 1; // in the CRC-32 of the trailer
+        Path file = write("crc.gz", gz);
+        assertMessage(() -> IdxReader.readLabels(file), file + ": the gzip data is corrupt (its CRC-32 check fails)");
     }
 
     @Test
@@ -164,6 +197,41 @@ class IdxReaderTest {
         byte[] zero = {0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 28};
         Path zeroHeight = write("zero", zero);
         assertMessage(() -> IdxReader.readImages(zeroHeight), "images of 0x28 pixels make no sense");
+    }
+
+    @Test
+    void headerWhoseSizeOverflowsFailsAtOnce() throws IOException {
+        // 60000 x 2147483647 x 2147483647 overflowed a long to a negative size and the read never ended.
+        byte[] bytes = Arrays.copyOf(new byte[] {0, 0, 8, 3, 0, 0, (byte) 0xea, 0x60, 0x7f, -1, -1, -1, 0x7f, -1, -1, -1}, 116);
+        Path file = write("overflow", bytes);
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> assertMessage(() -> IdxReader.readImages(file),
+                file + ": 60000 images of 2147483647x2147483647 are too many to load"));
+        Path gz = write("overflow.gz", gzip(bytes));
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> assertMessage(() -> IdxReader.readImages(gz), "too many to load"));
+    }
+
+    @Test
+    void countLargerThanTheFileFailsBeforeAllocating() throws IOException {
+        // one flipped bit in the count: 2,097,652 images would be 6.6 GB of floats
+        byte[] images = SliceFiles.raw(TEST_IMAGES);
+        images[5] = 0x20;
+        Path raw = write("flipped", images);
+        assertMessage(() -> IdxReader.readImages(raw), raw + ": truncated: its header makes it 1644559184 bytes but it is 392016 bytes");
+        byte[] labels = SliceFiles.raw(TEST_LABELS);
+        labels[4] = 0x7f;
+        labels[5] = labels[6] = labels[7] = -1;
+        Path rawLabels = write("labels", labels);
+        assertMessage(() -> IdxReader.readLabels(rawLabels), rawLabels + ": truncated: its header makes it 2147483655 bytes but it is 508 bytes");
+        // gzip hides the size: the reader grows its arrays with the data instead
+        Path gzLabels = write("labels.gz", gzip(labels));
+        assertMessage(() -> IdxReader.readLabels(gzLabels), "decompresses to 508 bytes");
+        Path gzImages = write("flipped.gz", gzip(images));
+        assertMessage(() -> IdxReader.readImages(gzImages), "decompresses to 392016 bytes");
+    }
+
+    @Test
+    void aDirectoryIsNotAnIdxFile() {
+        assertMessage(() -> IdxReader.readLabels(dir), dir + ": is a directory, not an IDX file");
     }
 
     @Test

@@ -74,6 +74,74 @@ class AtomicFilesTest {
     }
 
     @Test
+    void aDeviceIsNeverReplaced() {
+        Path devNull = Path.of("/dev/null");
+        var e = assertThrows(IOException.class, () -> AtomicFiles.write(devNull, new byte[] {1}));
+        assertEquals("cannot write /dev/null: it is not a regular file (a device, pipe or socket); cnnc writes only regular files",
+                e.getMessage());
+        assertTrue(!Files.isRegularFile(devNull) && Files.exists(devNull), "/dev/null is still the device");
+    }
+
+    @Test
+    void aDirectoryIsNeverReplaced() throws IOException {
+        Path folder = Files.createDirectory(dir.resolve("model.safetensors"));
+        var e = assertThrows(IOException.class, () -> AtomicFiles.write(folder, new byte[] {1}));
+        assertTrue(e.getMessage().endsWith("it is a directory; cnnc writes only regular files"), e.getMessage());
+        assertTrue(Files.isDirectory(folder));
+    }
+
+    @Test
+    void aSymbolicLinkIsWrittenThroughAndStays() throws IOException {
+        Path real = dir.resolve("real.bin");
+        Files.writeString(real, "old");
+        Path link = Files.createSymbolicLink(dir.resolve("link.bin"), real.getFileName());
+        AtomicFiles.write(link, "new".getBytes(StandardCharsets.UTF_8));
+        assertTrue(Files.isSymbolicLink(link));
+        assertEquals("new", Files.readString(real));
+        Path dangling = Files.createSymbolicLink(dir.resolve("dangling"), dir.resolve("nowhere"));
+        var e = assertThrows(IOException.class, () -> AtomicFiles.write(dangling, new byte[] {1}));
+        assertTrue(e.getMessage().contains("it is a symbolic link to " + dir.resolve("nowhere") + ", which does not exist"), e.getMessage());
+    }
+
+    @Test
+    void aKilledWritersTemporaryFileIsDeletedByTheNextWrite() throws IOException {
+        Path file = dir.resolve("model.safetensors");
+        Path leftover = Files.writeString(dir.resolve(".model.safetensors.1f2e3d4c5b6a7980.tmp"), "half a model");
+        Path otherFiles = Files.writeString(dir.resolve(".history.csv.12ab.tmp"), "not this file's");
+        AtomicFiles.write(file, new byte[] {1});
+        assertEquals(List.of(".history.csv.12ab.tmp", "model.safetensors"), names(dir));
+        assertTrue(Files.exists(otherFiles) && !Files.exists(leftover));
+    }
+
+    @Test
+    void aTemporaryFileStillBeingWrittenIsLeftAlone() throws IOException {
+        Path file = dir.resolve("history.csv");
+        Path busy = dir.resolve(".history.csv.abc.tmp");
+        try (var channel = java.nio.channels.FileChannel.open(busy, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE); var lock = channel.lock()) {
+            AtomicFiles.write(file, new byte[] {1});
+            assertTrue(Files.exists(busy), "a locked temporary file belongs to a live writer");
+        }
+    }
+
+    @Test
+    void sigtermWhileWritingLeavesNoTemporaryFile() throws Exception {
+        Path file = dir.resolve("model.safetensors");
+        String javaBinary = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process writer = new ProcessBuilder(javaBinary, "-cp", System.getProperty("java.class.path"), SlowWriter.class.getName(),
+                file.toString()).redirectErrorStream(true).start();
+        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8))) {
+            assertEquals("writing", lines.readLine());
+            assertEquals(1, names(dir).size(), "the temporary file is there while it is written: " + names(dir));
+            writer.destroy(); // SIGTERM, as kill or a service manager sends
+            assertTrue(writer.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        } finally {
+            writer.destroyForcibly();
+        }
+        assertEquals(List.of(), names(dir), "the shutdown hook deleted the temporary file");
+    }
+
+    @Test
     void keepsBytesExactly() throws IOException {
         byte[] bytes = new byte[200_000];
         new java.util.Random(1).nextBytes(bytes);
