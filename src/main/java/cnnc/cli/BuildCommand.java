@@ -93,8 +93,9 @@ final class BuildCommand implements Callable<Integer> {
             err.println("cnnc: warning: " + modelFile + " was trained from a different text than " + file
                     + "; its weights fit the shapes, but check that the layers and activations are the same");
         }
+        int positiveClass = ModelFiles.positiveClass(model, modelFile.toString());
         EmbeddedJar jar = Sources.compiling(network, err,
-                () -> EmbeddedJar.build(network, params, packageName, name, coordinates));
+                () -> EmbeddedJar.build(network, params, packageName, name, coordinates, positiveClass));
         byte[] bytes = jar.toBytes();
         try {
             AtomicFiles.write(output, bytes);

@@ -9,10 +9,12 @@ import java.util.Locale;
 final class InferenceDocs {
     private final Network network;
     private final String className;
+    private final int positiveClass;
 
-    InferenceDocs(Network network, String className) {
+    InferenceDocs(Network network, String className, int positiveClass) {
         this.network = network;
         this.className = className;
+        this.positiveClass = positiveClass;
     }
 
     String fileName() {
@@ -34,7 +36,8 @@ final class InferenceDocs {
         if (network.loss() == Loss.CATEGORICAL_CROSSENTROPY) {
             return "the " + n + " class probabilities (they sum to 1)";
         } else if (singleProbability()) {
-            return "one value, the probability of the positive class";
+            return "one value, the probability that the input is of class " + positiveClass
+                    + " (the positive class, {@link #POSITIVE_CLASS})";
         } else if (network.loss() == Loss.BINARY_CROSSENTROPY) {
             return n + " independent probabilities";
         }
@@ -43,7 +46,8 @@ final class InferenceDocs {
 
     String classifyDescription() {
         if (singleProbability()) {
-            return "1 if the probability of the positive class is at least 0.5, else 0";
+            return "1 if the input is of class " + positiveClass + " (the positive class, {@link #POSITIVE_CLASS}) with a "
+                    + "probability of at least 0.5, else 0";
         }
         return "the index of the largest output (the lowest index on ties)";
     }

@@ -53,19 +53,21 @@ public final class InferenceGenerator {
     private final Plan plan;
     private final ClassSkeleton skeleton;
     private final InferenceDocs docs;
+    private final int positiveClass;
     private final List<Parameter> parameters;
     private final String packageName;
     private final String className;
     private final Precision p = Precision.FLOAT;
 
-    private InferenceGenerator(Network network, String packageName, String className) {
+    private InferenceGenerator(Network network, String packageName, String className, int positiveClass) {
         this.network = network;
         this.packageName = packageName;
         this.plan = Plan.of(network, Mode.INFERENCE);
         this.skeleton = new ClassSkeleton(plan, p, Backend.SCALAR);
         this.parameters = skeleton.parameters();
         this.className = className;
-        this.docs = new InferenceDocs(network, className);
+        this.positiveClass = positiveClass;
+        this.docs = new InferenceDocs(network, className, positiveClass);
     }
 
     /**
@@ -74,12 +76,20 @@ public final class InferenceGenerator {
      * @throws IllegalArgumentException if the class name is one the code cannot take ({@link #nameProblem})
      */
     public static GeneratedSource generate(Network network, String packageName, String className) {
+        return generate(network, packageName, className, network.training().positiveClass().orElse(0));
+    }
+
+    /**
+     * Generates the class of a network whose single sigmoid unit answers yes for class
+     * {@code positiveClass} (the model's {@code positive_class}); other networks ignore it.
+     */
+    public static GeneratedSource generate(Network network, String packageName, String className, int positiveClass) {
         String name = className != null ? className : JavaGenerator.defaultClassName(network.source().name());
         String problem = nameProblem(name);
         if (problem != null) {
             throw new IllegalArgumentException(problem);
         }
-        return new InferenceGenerator(network, packageName, name).write();
+        return new InferenceGenerator(network, packageName, name, positiveClass).write();
     }
 
     /**
@@ -87,7 +97,12 @@ public final class InferenceGenerator {
      * sources to compile and pack together.
      */
     public static List<GeneratedSource> sources(Network network, String packageName, String className) {
-        GeneratedSource main = generate(network, packageName, className);
+        return sources(network, packageName, className, network.training().positiveClass().orElse(0));
+    }
+
+    /** As {@link #sources(Network, String, String)}, with the positive class of a binary classifier. */
+    public static List<GeneratedSource> sources(Network network, String packageName, String className, int positiveClass) {
+        GeneratedSource main = generate(network, packageName, className, positiveClass);
         return List.of(main, RuntimeSource.weightsReader(packageName, main.className()));
     }
 
@@ -149,6 +164,10 @@ public final class InferenceGenerator {
             type.addField(ClassSkeleton.constant("INPUT_SIZE", in.size(), "Values per input."));
         }
         type.addField(ClassSkeleton.constant("OUTPUT_SIZE", network.output().size(), "Values per output."));
+        if (docs.singleProbability()) {
+            type.addField(ClassSkeleton.constant("POSITIVE_CLASS", positiveClass,
+                    "The class whose probability the single output is: {@link #classify(float[])} answers 1 for it."));
+        }
         type.addField(FieldSpec.builder(String.class, "WEIGHTS_RESOURCE", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
                 .addJavadoc("The resource next to this class that holds the trained weights (safetensors format).\n")
                 .initializer("$S", weightsResource(className)).build());

@@ -69,6 +69,12 @@ public final class EmbeddedJar {
      */
     public static EmbeddedJar build(Network network, float[][] params, String packageName, String className,
             MavenCoordinates coordinates) {
+        return build(network, params, packageName, className, coordinates, network.training().positiveClass().orElse(0));
+    }
+
+    /** As above, for a binary classifier trained with {@code positiveClass} as its "yes". */
+    public static EmbeddedJar build(Network network, float[][] params, String packageName, String className,
+            MavenCoordinates coordinates, int positiveClass) {
         List<Parameter> parameters = Parameter.of(network);
         if (params.length != parameters.size()) {
             throw new IllegalArgumentException("expected " + parameters.size() + " weight arrays, not " + params.length);
@@ -79,7 +85,7 @@ public final class EmbeddedJar {
                         + " values, not " + params[i].length);
             }
         }
-        List<GeneratedSource> sources = InferenceGenerator.sources(network, packageName, className);
+        List<GeneratedSource> sources = InferenceGenerator.sources(network, packageName, className, positiveClass);
         Map<String, byte[]> classes = InMemoryCompiler.compile(sources);
         var tooLarge = new ArrayList<Diagnostic>();
         for (byte[] classFile : classes.values()) {

@@ -80,6 +80,19 @@ class ModelSemanticsTest {
         Run predict = run("predict", "--model", out.toString(), png().toString());
         assertEquals(0, predict.code(), predict.err());
         assertTrue(predict.out().matches("(?s).*digit\\.png: (7|not 7) \\(p=[0-9.]+ that it is a 7\\).*"), predict.out());
+        // the embedded class says so too, in a constant and in its Javadoc
+        Path jar = dir.resolve("sevens.jar");
+        Run build = run("build", cnn.toString(), "--weights", out.resolve("model.safetensors").toString(), "-o", jar.toString(),
+                "--package", "test.sevens");
+        assertEquals(0, build.code(), build.err());
+        try (var loader = new java.net.URLClassLoader(new java.net.URL[] {jar.toUri().toURL()},
+                ClassLoader.getPlatformClassLoader());
+                var file = new java.util.jar.JarFile(jar.toFile())) {
+            assertEquals(7, loader.loadClass("test.sevens.SevensNetwork").getField("POSITIVE_CLASS").getInt(null));
+            String source = new String(file.getInputStream(file.getEntry("test/sevens/SevensNetwork.java")).readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(source.replaceAll("\\s*\n\\s*\\* ", " ").contains("the probability that the input is of class 7"), source);
+        }
         Path fours = Files.writeString(dir.resolve("fours.cnn"), "input 28x28x1\nflatten\ndense 1 sigmoid\npositive 4\n");
         Path fromFile = dir.resolve("from-file");
         Run byFile = run("train", fours.toString(), "--data", slice().toString(), "--out", fromFile.toString(), "--epochs", "1",
