@@ -19,7 +19,17 @@ import java.util.regex.Pattern;
 public final class Code {
     /** Qualified names of the types generated code uses, e.g. {@code java.util.Arrays}. */
     private static final Pattern TYPE = Pattern.compile("\\b((?:java\\.(?:util|nio|io)|jdk\\.incubator\\.vector)(?:\\.[a-z]\\w*)*)\\.([A-Z]\\w*)");
-    private static final Pattern NUMBER_OR_NAME = Pattern.compile("[\\w.]+");
+    /** The rewrites {@link #fold} applies until none matches, each compiled once: generating is linear in layers. */
+    private static final Pattern[] FOLDS = {
+        Pattern.compile("(?<![\\w.)\\]]\\s?)0 \\* [\\w.]+(?! *[\\[(.])"),           // 0 * x
+        Pattern.compile("(?<=[(\\[]|[=,+] )[\\w.]+ \\* 0(?![\\w.])(?! *[*/%])"),         // x * 0
+        Pattern.compile(" \\+ 0(?![\\w.])"),                                              // x + 0
+        Pattern.compile("(?<=[(\\[]|[=,] )0 \\+ "),                                         // 0 + x
+        Pattern.compile(" \\* 1(?![\\w.])"),                                              // x * 1
+        Pattern.compile("(?<=[(\\[]|[=,+\\-] )1 \\* "),                                     // 1 * x
+        Pattern.compile("(?<![\\w)\\]]|if |while |switch )\\(([\\w.]+)\\)(?!\\s*[\\w(])"), // (x)
+    };
+    private static final String[] FOLDED = {"0", "0", "", "", "", "", "$1"};
 
     private final CodeBlock.Builder builder = CodeBlock.builder();
     /** For each open block: the loop variable it replaced by 0, or null for ordinary control flow. */
@@ -100,20 +110,16 @@ public final class Code {
     /** Replaces the variables of folded loops by 0, then drops {@code + 0}, {@code * 1} and their kin. */
     private String fold(String code) {
         for (String variable : blocks) {
-            if (!variable.isEmpty()) {
+            if (!variable.isEmpty() && code.contains(variable)) {
                 code = code.replaceAll("(?<![\\w.])" + Pattern.quote(variable) + "(?![\\w(])", "0");
             }
         }
         String before;
         do {
             before = code;
-            code = code.replaceAll("(?<![\\w.)\\]]\\s?)0 \\* [\\w.]+(?! *[\\[(.])", "0")   // 0 * x
-                    .replaceAll("(?<=[(\\[]|[=,+] )[\\w.]+ \\* 0(?![\\w.])(?! *[*/%])", "0")  // x * 0
-                    .replaceAll(" \\+ 0(?![\\w.])", "")                                       // x + 0
-                    .replaceAll("(?<=[(\\[]|[=,] )0 \\+ ", "")                                  // 0 + x
-                    .replaceAll(" \\* 1(?![\\w.])", "")                                       // x * 1
-                    .replaceAll("(?<=[(\\[]|[=,+\\-] )1 \\* ", "")                              // 1 * x
-                    .replaceAll("(?<![\\w)\\]]|if |while |switch )\\(([\\w.]+)\\)(?!\\s*[\\w(])", "$1"); // (x)
+            for (int r = 0; r < FOLDS.length; r++) {
+                code = FOLDS[r].matcher(code).replaceAll(FOLDED[r]);
+            }
         } while (!code.equals(before));
         return code;
     }

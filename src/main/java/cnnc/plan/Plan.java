@@ -2,7 +2,9 @@ package cnnc.plan;
 
 import cnnc.model.Network;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -44,31 +46,32 @@ public record Plan(Network network, Mode mode, Buffer input, List<Step> steps, O
 
     /** Every buffer that needs a field, each once (flatten shares, so names repeat). */
     public List<Buffer> buffers() {
-        var all = new ArrayList<Buffer>();
-        all.add(input);
-        all.add(new Buffer("inputGrad", input.perExample()));
+        var all = new LinkedHashMap<String, Buffer>();
+        addOnce(all, input);
+        addOnce(all, new Buffer("inputGrad", input.perExample()));
         for (Step s : steps) {
             addOnce(all, s.out());
             addOnce(all, s.outGrad());
         }
         outputStage.ifPresent(stage -> addOnce(all, stage.probabilities()));
-        return all;
+        return List.copyOf(all.values());
     }
 
     /** The buffers a forward pass writes: the input, each step's output and the output stage's. */
     public List<Buffer> forwardBuffers() {
-        var all = new ArrayList<Buffer>();
-        all.add(input);
+        var all = new LinkedHashMap<String, Buffer>();
+        addOnce(all, input);
         for (Step s : steps) {
             addOnce(all, s.out());
         }
         outputStage.ifPresent(stage -> addOnce(all, stage.probabilities()));
-        return all;
+        return List.copyOf(all.values());
     }
 
-    private static void addOnce(List<Buffer> all, Buffer b) {
-        if (b != null && all.stream().noneMatch(x -> x.name().equals(b.name()))) {
-            all.add(b);
+    /** Keyed by name, so that a network of many layers is not quadratic in them. */
+    private static void addOnce(Map<String, Buffer> all, Buffer b) {
+        if (b != null) {
+            all.putIfAbsent(b.name(), b);
         }
     }
 }
