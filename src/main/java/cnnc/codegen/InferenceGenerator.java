@@ -17,6 +17,7 @@ import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -103,7 +104,10 @@ public final class InferenceGenerator {
     /** As {@link #sources(Network, String, String)}, with the positive class of a binary classifier. */
     public static List<GeneratedSource> sources(Network network, String packageName, String className, int positiveClass) {
         GeneratedSource main = generate(network, packageName, className, positiveClass);
-        return List.of(main, RuntimeSource.weightsReader(packageName, main.className()));
+        var sources = new ArrayList<GeneratedSource>();
+        sources.add(main);
+        sources.addAll(RuntimeSource.weightsReader(packageName, main.className()));
+        return sources;
     }
 
     /**

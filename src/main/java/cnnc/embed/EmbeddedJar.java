@@ -34,6 +34,7 @@ import java.util.zip.ZipEntry;
  * com/example/digits/LabNetworkWeights*.class        the weights reader (cnnc.runtime, copied and renamed)
  * com/example/digits/LabNetwork.java                 their sources, for IDEs
  * com/example/digits/LabNetworkWeights.java
+ * com/example/digits/LabNetworkWeightsJson.java
  * com/example/digits/LabNetwork.safetensors          the weights, read by the no-argument constructor
  * META-INF/maven/com.example.digits/lab-network/pom.xml         for mvn install:install-file
  * META-INF/maven/com.example.digits/lab-network/pom.properties
@@ -46,7 +47,8 @@ public final class EmbeddedJar {
 
     private final Network network;
     private final GeneratedSource source;
-    private final GeneratedSource reader;
+    /** The sources of the weights reader copied beside the class. */
+    private final List<GeneratedSource> runtime;
     private final Map<String, byte[]> classes;
     private final byte[] weights;
     private final MavenCoordinates coordinates;
@@ -55,7 +57,7 @@ public final class EmbeddedJar {
             MavenCoordinates coordinates) {
         this.network = network;
         this.source = sources.get(0);
-        this.reader = sources.get(1);
+        this.runtime = List.copyOf(sources.subList(1, sources.size()));
         this.classes = new TreeMap<>(classes);
         this.weights = weights;
         this.coordinates = coordinates;
@@ -140,7 +142,9 @@ public final class EmbeddedJar {
             file(jar, c.getKey().replace('.', '/') + ".class", c.getValue());
         }
         file(jar, source.relativePath(), source.code().getBytes(StandardCharsets.UTF_8));
-        file(jar, reader.relativePath(), reader.code().getBytes(StandardCharsets.UTF_8));
+        for (GeneratedSource copied : runtime) {
+            file(jar, copied.relativePath(), copied.code().getBytes(StandardCharsets.UTF_8));
+        }
         file(jar, dir + InferenceGenerator.weightsResource(source.className()), weights);
         directory(jar, "META-INF/maven/");
         directory(jar, "META-INF/maven/" + coordinates.groupId() + "/");

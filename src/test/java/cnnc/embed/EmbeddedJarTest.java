@@ -223,7 +223,7 @@ class EmbeddedJarTest {
                     "com/example/digits/LabNetwork.class", "com/example/digits/LabNetwork$ForwardPass.class",
                     "com/example/digits/LabNetwork.java", "com/example/digits/LabNetworkWeights.java",
                     "com/example/digits/LabNetworkWeights.class", "com/example/digits/LabNetworkWeights$Entry.class",
-                    "com/example/digits/LabNetworkWeights$Problems.class", "com/example/digits/LabNetworkWeights$HeaderJson.class",
+                    "com/example/digits/LabNetworkWeightsJson.class", "com/example/digits/LabNetworkWeightsJson.java",
                     "com/example/digits/LabNetwork.safetensors", "META-INF/maven/", "META-INF/maven/com.example.digits/",
                     "META-INF/maven/com.example.digits/lab-network/",
                     "META-INF/maven/com.example.digits/lab-network/pom.xml",
@@ -239,7 +239,8 @@ class EmbeddedJarTest {
             assertTrue(read(file, "com/example/digits/LabNetwork.java").contains("public final class LabNetwork"));
             String reader = read(file, "com/example/digits/LabNetworkWeights.java");
             assertTrue(reader.startsWith("// Copied by cnnc ") && reader.contains("package com.example.digits;\n")
-                    && reader.contains("final class LabNetworkWeights {") && !reader.contains("WeightsReader"), reader);
+                    && reader.contains("final class LabNetworkWeights {") && reader.contains("new LabNetworkWeightsJson(")
+                    && !reader.contains("WeightsReader") && !reader.contains("HeaderJson"), reader);
             for (String name : names) {
                 if (name.endsWith(".class")) {
                     byte[] classFile = file.getInputStream(file.getEntry(name)).readAllBytes();
