@@ -414,15 +414,7 @@ public final class ShapeChecker {
     }
 
     private static Loss lossOf(Layer last) {
-        Activation act = Activation.LINEAR;
-        if (last instanceof Layer.Conv c) {
-            act = c.activation();
-        } else if (last instanceof Layer.Dense d) {
-            act = d.activation();
-        } else if (last instanceof Layer.ActivationLayer a) {
-            act = a.activation();
-        }
-        return switch (act) {
+        return switch (last.activation()) {
             case SOFTMAX -> Loss.CATEGORICAL_CROSSENTROPY;
             case SIGMOID -> Loss.BINARY_CROSSENTROPY;
             default -> Loss.MEAN_SQUARED_ERROR;

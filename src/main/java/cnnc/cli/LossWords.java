@@ -10,9 +10,7 @@ final class LossWords {
     /** " (with the regularization penalty)" for a network with l1 or l2, else nothing. */
     static String of(Network network) {
         for (Layer layer : network.layers()) {
-            boolean penalized = layer instanceof Layer.Conv c && (c.l1() != 0 || c.l2() != 0)
-                    || layer instanceof Layer.Dense d && (d.l1() != 0 || d.l2() != 0);
-            if (penalized) {
+            if (layer.l1() != 0 || layer.l2() != 0) {
                 return " (with the l1/l2 penalty, as Keras reports it)";
             }
         }
