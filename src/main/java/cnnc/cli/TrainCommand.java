@@ -67,8 +67,9 @@ final class TrainCommand implements Callable<Integer> {
             + "the class it answers yes to (default: the file's `positive`, else 0); kept in the model")
     Integer positiveClass;
 
-    @Option(names = "--backend", paramLabel = "NAME", description = "scalar (default: plain Java) or vector "
-            + "(convolution, pooling and dense layers on the incubating Vector API; faster, needs --add-modules jdk.incubator.vector, which ./cnnc adds)")
+    @Option(names = "--backend", paramLabel = "NAME", description = "vector (the default where this Java has "
+            + "jdk.incubator.vector, which ./cnnc adds: convolution, pooling and dense layers on the Vector API) or scalar "
+            + "(plain Java only)")
     String backend;
 
     @Override
@@ -86,7 +87,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new CliError(ExitCodes.USAGE_OR_IO, "--positive-class must be a class 0.." + (IdxReader.CLASSES - 1)
                     + ", not " + positiveClass);
         }
-        Backend chosen = Sources.backend(backend);
+        Backend chosen = backend == null ? fastestAvailable(Backend.vectorAvailable(), err) : Sources.backend(backend);
         Network network = Sources.network(file, err);
         boolean binary = Targets.isBinary(network);
         if (positiveClass != null && !binary) {
@@ -129,6 +130,20 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** Data, compiled code, initial weights, then the epochs; every failure is a CliError. */
+    /**
+     * The vector backend where this Java has the Vector API's module, else the plain-Java one,
+     * saying so: training is then about twice as slow.
+     */
+    static Backend fastestAvailable(boolean vectorAvailable, PrintWriter err) {
+        if (vectorAvailable) {
+            return Backend.VECTOR;
+        }
+        err.println("cnnc: note: this Java was started without " + Backend.VECTOR_MODULE + ", so training runs on the "
+                + "plain-Java backend, about half as fast; ./cnnc adds --add-modules " + Backend.VECTOR_MODULE
+                + " (or pass --backend scalar to choose it and not see this)");
+        return Backend.SCALAR;
+    }
+
     private Trainer.Result train(Network network, Backend chosen, TrainingConfig config, PrintWriter stdout, PrintWriter err) {
         TrainTest sets = loadData(stdout);
         DataChecks.notEmpty(sets.train(), "training", data);

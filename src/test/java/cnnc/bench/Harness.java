@@ -201,9 +201,9 @@ public final class Harness {
         for (var entry : cnnc.entrySet()) {
             Figures c = entry.getValue();
             Figures t = torch.get(entry.getKey());
-            row(entry.getKey(), "s per training epoch", c.epochSeconds(), t == null ? Double.NaN : t.epochSeconds(), true);
+            row(entry.getKey(), "s per epoch, --backend scalar", c.epochSeconds(), t == null ? Double.NaN : t.epochSeconds(), true);
             if (!Double.isNaN(c.vectorEpochSeconds())) {
-                row("", "  --backend vector", c.vectorEpochSeconds(), t == null ? Double.NaN : t.epochSeconds(), true);
+                row("", "  vector (the default)", c.vectorEpochSeconds(), t == null ? Double.NaN : t.epochSeconds(), true);
             }
             row("", "test set images/s", c.imagesPerSecond(), t == null ? Double.NaN : t.imagesPerSecond(), false);
             row("", "1-image latency median (us)", c.latencyMedianUs(), t == null ? Double.NaN : t.latencyMedianUs(), true);

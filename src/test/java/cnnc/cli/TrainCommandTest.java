@@ -136,4 +136,15 @@ class TrainCommandTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(Files.isRegularFile(dir.resolve("model.safetensors")));
     }
+
+    /** Fast by default: the vector backend where the module is there, else plain Java with a note saying so once. */
+    @Test
+    void theDefaultBackendIsTheFastestThisJavaHas() {
+        var err = new StringWriter();
+        assertEquals(cnnc.codegen.Backend.VECTOR, TrainCommand.fastestAvailable(true, new PrintWriter(err, true)));
+        assertEquals("", err.toString());
+        assertEquals(cnnc.codegen.Backend.SCALAR, TrainCommand.fastestAvailable(false, new PrintWriter(err, true)));
+        assertTrue(err.toString().startsWith("cnnc: note: this Java was started without jdk.incubator.vector"), err.toString());
+        assertEquals(1, err.toString().split("\n").length, err.toString());
+    }
 }
