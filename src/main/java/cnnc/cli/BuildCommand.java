@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "build", description = {"Pack a trained network into a jar that needs only the JDK.",
-        "The jar holds an inference-only class, its source, the weights, and a pom for mvn install:install-file."})
+        "The jar holds an inference-only class, its source, the weights, and a pom, so that Maven installs it by the jar alone."})
 final class BuildCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -105,7 +105,7 @@ final class BuildCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "Wrote %s (%,d bytes): %s with the weights of %s%n", output, bytes.length,
                 jar.source().qualifiedName(), modelFile);
         out.println("Maven coordinates " + coordinates + "; install with:");
-        out.println("  mvn install:install-file -Dfile=" + output);
+        out.println("  " + MavenCoordinates.installCommand(output.toString()));
         out.flush();
         return ExitCodes.OK;
     }

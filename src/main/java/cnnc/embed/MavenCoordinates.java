@@ -11,6 +11,12 @@ import java.util.regex.Pattern;
 public record MavenCoordinates(String groupId, String artifactId, String version) {
     public static final String DEFAULT_VERSION = "1.0.0";
 
+    /**
+     * The install plugin, named with its version: Maven 3.8 and 3.9 default to version 2.4, which
+     * ignores the pom inside the jar and stops with "'groupId' is missing"; 3.x reads it.
+     */
+    public static final String INSTALL_PLUGIN = "org.apache.maven.plugins:maven-install-plugin:3.1.4";
+
     // What Maven accepts in ids (its model validator's pattern), and a conservative version.
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_\\-.]+");
     private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.+\\-]*");
@@ -26,6 +32,11 @@ public record MavenCoordinates(String groupId, String artifactId, String version
             throw new IllegalArgumentException("\"" + value + "\" is not a valid Maven " + what
                     + (what.equals("version") ? " (e.g. 1.0.0 or 2.1-SNAPSHOT)" : " (letters, digits, '.', '-' and '_' only)"));
         }
+    }
+
+    /** The command that installs {@code jar} into the local Maven repository, reading these coordinates from it. */
+    public static String installCommand(String jar) {
+        return "mvn " + INSTALL_PLUGIN + ":install-file -Dfile=" + jar;
     }
 
     /** Coordinates for the class {@code packageName.className}; {@code version} null means {@value #DEFAULT_VERSION}. */

@@ -62,7 +62,7 @@ class BuildCommandTest {
         assertTrue(r.out().startsWith("Wrote " + jar + " ("), r.out());
         assertTrue(r.out().contains("cnnc.generated.LabNetwork"), r.out());
         assertTrue(r.out().contains("Maven coordinates cnnc.generated:lab-network:1.0.0"), r.out());
-        assertTrue(r.out().contains("mvn install:install-file -Dfile=" + jar), r.out());
+        assertTrue(r.out().contains("mvn org.apache.maven.plugins:maven-install-plugin:3.1.4:install-file -Dfile=" + jar), r.out());
         assertFalse(r.err().contains("warning: " + dir), r.err());
         try (var file = new JarFile(jar.toFile())) {
             assertTrue(file.getEntry("cnnc/generated/LabNetwork.class") != null);
