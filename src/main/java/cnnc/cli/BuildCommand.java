@@ -21,15 +21,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "build", description = {"Pack a trained network into a jar that needs only the JDK.",
+@Command(name = "build", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = {"Pack a trained network into a jar that needs only the JDK.",
         "The jar holds an inference-only class, its source, the weights, and a pom, so that Maven installs it by the jar alone."})
 final class BuildCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
-
-    // Not mixinStandardHelpOptions: its -V/--version would clash with the Maven --version below.
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
-    boolean help;
 
     @Parameters(paramLabel = "FILE", description = "the .cnn file the weights were trained from")
     Path file;
@@ -48,7 +44,8 @@ final class BuildCommand implements Callable<Integer> {
             + "the Maven artifactId is its kebab case, e.g. lab-network")
     String className;
 
-    @Option(names = "--version", paramLabel = "V", description = "Maven version (default: " + MavenCoordinates.DEFAULT_VERSION + ")")
+    @Option(names = "--artifact-version", paramLabel = "V", description = "the jar's Maven version (default: "
+            + MavenCoordinates.DEFAULT_VERSION + "); --version prints cnnc's")
     String version;
 
     @Override

@@ -2,13 +2,15 @@ package cnnc.cli;
 
 import cnnc.Frontend;
 import cnnc.model.Network;
+import cnnc.report.JsonOut;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "check", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Check .cnn files and print their diagnostics.")
@@ -19,11 +21,17 @@ final class CheckCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "the .cnn files to check")
     List<Path> files;
 
+    @Option(names = "--json", description = "print one JSON object per file on stdout (diagnostics included) instead")
+    boolean json;
+
     @Override
     public Integer call() {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
         int code = ExitCodes.OK;
+        if (json) {
+            return checkAsJson(out);
+        }
         for (Path file : files) {
             try {
                 Frontend.Result result = Sources.compile(file, err);
@@ -43,6 +51,25 @@ final class CheckCommand implements Callable<Integer> {
         }
         out.flush();
         err.flush();
+        return code;
+    }
+
+    /** One JSON object a line per file, diagnostics included; the exit code as for the human form. */
+    private int checkAsJson(java.io.PrintWriter out) {
+        int code = ExitCodes.OK;
+        for (Path file : files) {
+            try {
+                Frontend.Result result = Frontend.compile(Sources.read(file));
+                out.println(JsonOut.checked(file.toString(), result.network().orElse(null), result.diagnostics()));
+                if (result.network().isEmpty()) {
+                    code = Math.max(code, ExitCodes.INPUT_ERROR);
+                }
+            } catch (CliError e) {
+                out.println(JsonOut.unreadable(file.toString(), e.getMessage()));
+                code = Math.max(code, e.exitCode());
+            }
+        }
+        out.flush();
         return code;
     }
 }

@@ -1,6 +1,7 @@
 package cnnc.cli;
 
 import java.io.PrintWriter;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,7 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "cnnc", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Compile .cnn network descriptions into specialized Java, train and pack them.",
         subcommands = {CheckCommand.class, SummaryCommand.class, GenerateCommand.class, TrainCommand.class, BuildCommand.class,
-                EvalCommand.class, PredictCommand.class})
+                EvalCommand.class, PredictCommand.class, CommandLine.HelpCommand.class,
+                AutoComplete.GenerateCompletion.class})
 public final class Main implements Runnable {
     @picocli.CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -31,6 +33,9 @@ public final class Main implements Runnable {
         cli.setErr(err);
         cli.setParameterExceptionHandler((e, a) -> {
             err.println("cnnc: " + e.getMessage());
+            if (e instanceof CommandLine.UnmatchedArgumentException unmatched) {
+                CommandLine.UnmatchedArgumentException.printSuggestions(unmatched, err);
+            }
             err.println("Try 'cnnc " + commandName(e.getCommandLine()) + "--help' for usage.");
             err.flush();
             return ExitCodes.USAGE_OR_IO;

@@ -1,10 +1,12 @@
 package cnnc.cli;
 
+import cnnc.report.JsonOut;
 import cnnc.report.Summary;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -17,10 +19,13 @@ final class SummaryCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "the .cnn file")
     Path file;
 
+    @Option(names = "--json", description = "print the table as one JSON object instead")
+    boolean json;
+
     @Override
     public Integer call() {
         var network = Sources.network(file, spec.commandLine().getErr());
-        spec.commandLine().getOut().print(Summary.render(network));
+        spec.commandLine().getOut().print(json ? JsonOut.summary(network) + "\n" : Summary.render(network));
         spec.commandLine().getOut().flush();
         return ExitCodes.OK;
     }

@@ -14,7 +14,7 @@ import java.util.Map;
  * {@link #NULL}. Duplicate keys, unpaired surrogates and trailing garbage are errors, as in the
  * reference safetensors implementation (serde_json).
  */
-final class Json {
+public final class Json {
     /** JSON null (a Java null would be ambiguous in maps). */
     static final Object NULL = new Object() {
         @Override
@@ -26,7 +26,7 @@ final class Json {
     private static final int MAX_DEPTH = 64;
 
     /** A syntax error; the message says what and where. */
-    static final class SyntaxException extends Exception {
+    public static final class SyntaxException extends Exception {
         private static final long serialVersionUID = 1L;
 
         SyntaxException(String message) {
@@ -42,7 +42,7 @@ final class Json {
     }
 
     /** Parses one value; only whitespace may follow it. */
-    static Object parse(String text) throws SyntaxException {
+    public static Object parse(String text) throws SyntaxException {
         Json p = new Json(text);
         p.skipWhitespace();
         Object value = p.value(0);
@@ -54,7 +54,7 @@ final class Json {
     }
 
     /** Appends {@code s} as a JSON string literal; non-ASCII characters are written as they are. */
-    static void writeString(StringBuilder out, String s) {
+    public static void writeString(StringBuilder out, String s) {
         out.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

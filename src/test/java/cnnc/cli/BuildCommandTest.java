@@ -76,7 +76,7 @@ class BuildCommandTest {
         Path model = weights("elsewhere/lab.cnn", Files.readString(Path.of(LAB)).replace("relu\npool", "tanh\npool"));
         Path jar = dir.resolve("out/digits.jar");
         Run r = run("build", LAB, "--weights", model.toString(), "-o", jar.toString(), "--package", "org.acme.ml",
-                "--class", "DigitReader", "--version", "2.0.1");
+                "--class", "DigitReader", "--artifact-version", "2.0.1");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("org.acme.ml.DigitReader"), r.out());
         assertTrue(r.out().contains("Maven coordinates org.acme.ml:digit-reader:2.0.1"), r.out());
@@ -94,7 +94,7 @@ class BuildCommandTest {
         Run r = run("build", "--help");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("Usage: cnnc build"), r.out());
-        for (String option : List.of("--weights=MODEL", "--output=OUT.jar", "--package=P", "--class=C", "--version=V")) {
+        for (String option : List.of("--weights=MODEL", "--output=OUT.jar", "--package=P", "--class=C", "--artifact-version=V")) {
             assertTrue(r.out().contains(option), option + " in " + r.out());
         }
     }
@@ -122,7 +122,7 @@ class BuildCommandTest {
         r = run("build", LAB, "--weights", model, "-o", jar, "--package", "");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("cannot import a class of the unnamed package"), r.err());
-        r = run("build", LAB, "--weights", model, "-o", jar, "--version", "1.0 final");
+        r = run("build", LAB, "--weights", model, "-o", jar, "--artifact-version", "1.0 final");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("\"1.0 final\" is not a valid Maven version"), r.err());
         assertFalse(Files.exists(Path.of(jar)));
