@@ -29,7 +29,7 @@ import javax.lang.model.element.Modifier;
  * from the weights packed next to it or from a safetensors stream, then {@code predict} or
  * {@code classify}.
  *
- * <p>The layer code is the training class's: the same emitters write it, in inference mode, into a
+ * <p>The layer code is the training class's: the same layer ops write it, in inference mode, into a
  * nested {@code ForwardPass} that holds one thread's activation buffers. So predictions equal the
  * trainer's bit for bit, and an instance is safe to share between threads: the weights never
  * change after construction, and each thread gets its own {@code ForwardPass} from a

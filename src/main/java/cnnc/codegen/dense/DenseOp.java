@@ -27,7 +27,6 @@ public final class DenseOp implements LayerOp {
     private final OpContext ctx;
     private final Step step;
     private final Precision p;
-    private final boolean inference;
     private final String name;
     /** Inputs and outputs (units) per example. */
     final int in, out;
@@ -37,7 +36,6 @@ public final class DenseOp implements LayerOp {
         this.ctx = ctx;
         this.step = ctx.step();
         this.p = ctx.precision();
-        this.inference = !ctx.training();
         this.name = ctx.name();
         in = dense.in().length();
         out = dense.units();
@@ -47,7 +45,7 @@ public final class DenseOp implements LayerOp {
 
     @Override
     public List<MethodSpec> methods() {
-        return inference ? List.of(forward()) : List.of(forward(), backward(), backwardWeights(), backwardInput());
+        return !ctx.training() ? List.of(forward()) : List.of(forward(), backward(), backwardWeights(), backwardInput());
     }
 
 
@@ -61,7 +59,7 @@ public final class DenseOp implements LayerOp {
         var scratch = new ArrayList<Scratch>();
         scratch.add(ctx.rows("WeightT", in, out + slack));
         scratch.add(ctx.rows("Sums", BLOCK, out + slack));
-        if (inference) {
+        if (!ctx.training()) {
             scratch.add(Scratch.flag(name + "Transposed"));
         } else {
             scratch.add(ctx.rows("WeightRows", out, in + slack));
@@ -109,13 +107,13 @@ public final class DenseOp implements LayerOp {
         String x = step.in().name();
         String wt = name + "WeightT";
         var code = new Code();
-        if (inference) {
+        if (!ctx.training()) {
             code.open("if (!" + name + "Transposed)");
         }
         code.loop("j", out).line("int wb = j * " + in)
                 .loop("i", in).line(wt + "[i][j] = " + weight + "[wb + i]").close()
                 .close();
-        if (inference) {
+        if (!ctx.training()) {
             code.line(name + "Transposed = true").close();
         }
         blockRows(code, "s", name + "Sums");

@@ -15,11 +15,11 @@ import java.util.List;
 import javax.lang.model.element.Modifier;
 
 /**
- * A fully connected layer for the {@link Backend#VECTOR} backend. The scalar emitter's loops keep
+ * A fully connected layer for the {@link Backend#VECTOR} backend. The scalar op's loops keep
  * their sums in memory (C2 holds no vector sum in a register), a load and a store per
  * multiply-add. Here the forward pass and the input gradient run in tiles of four examples by
  * two vectors of outputs whose sums stay in registers: each weight vector loaded feeds four
- * multiply-adds. The weight gradient keeps the scalar emitter's code.
+ * multiply-adds. The weight gradient keeps the scalar op's code.
  *
  * <p>Rows are padded by two vectors of zeros, so a tile may run past the last unit or input; what
  * lands there is never copied out.
@@ -96,7 +96,7 @@ public final class VectorDenseOp implements LayerOp {
     /**
      * A tile of four examples by two vectors: {@code sums[b][j + lane] = init + sum over k of
      * scalar(b, k) * rows[k][j + lane]}, where scalar(b, k) is {@code src[(n + b) * width + k]}
-     * (zero past the batch). Zero terms are not skipped as in the scalar emitter: with a branch in
+     * (zero past the batch). Zero terms are not skipped as in the scalar op: with a branch in
      * the loop, C2 in Java 17 stores the sums to memory as objects, which made the loop 20 times
      * slower.
      */
