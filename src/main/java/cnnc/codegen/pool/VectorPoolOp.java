@@ -37,7 +37,6 @@ public final class VectorPoolOp implements LayerOp {
     /** For windows that do not tile the input, whose backward pass stays scalar. */
     private final PoolOp scalar;
     private final String vt;
-    private final int ih, iw, c, oh, ow;
 
     public VectorPoolOp(OpContext ctx, PoolGeometry geometry) {
         this.ctx = ctx;
@@ -46,11 +45,6 @@ public final class VectorPoolOp implements LayerOp {
         this.g = geometry;
         this.scalar = new PoolOp(ctx, geometry);
         vt = VectorTypes.vectorClass(p);
-        ih = g.ih();
-        iw = g.iw();
-        c = g.c();
-        oh = g.oh();
-        ow = g.ow();
     }
 
     /** 2x2 max pooling with stride 2; anything else keeps the scalar op. */
@@ -94,12 +88,12 @@ public final class VectorPoolOp implements LayerOp {
 
     /** Opens loops over examples, channels and output rows; defines r (top input row) and q (output row). */
     private void openRows(Code code) {
-        code.loop("n", "batch").loop("ch", c)
-                .line("int ib = n * " + g.inSize() + " + ch * " + (ih * iw))
-                .line("int ob = n * " + g.outSize() + " + ch * " + (oh * ow))
-                .loop("oy", oh)
-                .line("int r = ib + oy * " + 2 * iw)
-                .line("int q = ob + oy * " + ow);
+        code.loop("n", "batch").loop("ch", g.c())
+                .line("int ib = n * " + g.inSize() + " + ch * " + (g.ih() * g.iw()))
+                .line("int ob = n * " + g.outSize() + " + ch * " + (g.oh() * g.ow()))
+                .loop("oy", g.oh())
+                .line("int r = ib + oy * " + 2 * g.iw())
+                .line("int q = ob + oy * " + g.ow());
     }
 
     private MethodSpec forward() {
@@ -107,10 +101,10 @@ public final class VectorPoolOp implements LayerOp {
         String in = step.in().name();
         code.line("int V = SPECIES.length()");
         openRows(code);
-        code.open("for (int x = 0; x < " + ow + "; x += V)")
+        code.open("for (int x = 0; x < " + g.ow() + "; x += V)")
                 .line("int i = r + 2 * x")
-                .line(vt + " a = " + load(in, "i") + ".max(" + load(in, "i + " + iw) + ")")
-                .line(vt + " b = " + load(in, "i + V") + ".max(" + load(in, "i + " + iw + " + V") + ")")
+                .line(vt + " a = " + load(in, "i") + ".max(" + load(in, "i + " + g.iw()) + ")")
+                .line(vt + " b = " + load(in, "i + V") + ".max(" + load(in, "i + " + g.iw() + " + V") + ")")
                 .line(even("a", "b") + ".max(" + odd("a", "b") + ").intoArray(" + step.out().name() + ", q + x)")
                 .close();
         code.close().close().close();
@@ -130,7 +124,7 @@ public final class VectorPoolOp implements LayerOp {
         code.line("int V = SPECIES.length()")
                 .line(vt + " zero = " + vt + ".zero(SPECIES)");
         openRows(code);
-        code.open("for (int x = " + (ow - 1) + " / V * V; x >= 0; x -= V)")
+        code.open("for (int x = " + (g.ow() - 1) + " / V * V; x >= 0; x -= V)")
                 .line("int i = r + 2 * x")
                 .line(vt + " m = " + load(step.out().name(), "q + x"))
                 .line(vt + " d = " + load(step.outGrad().name(), "q + x"));
@@ -139,7 +133,7 @@ public final class VectorPoolOp implements LayerOp {
             code.line("d = zero.blend(d, m.compare(jdk.incubator.vector.VectorOperators.GT, " + p.literal(0) + "))");
         }
         code.line(vt + " a0 = " + load(in, "i") + ", a1 = " + load(in, "i + V"))
-                .line(vt + " b0 = " + load(in, "i + " + iw) + ", b1 = " + load(in, "i + " + iw + " + V"))
+                .line(vt + " b0 = " + load(in, "i + " + g.iw()) + ", b1 = " + load(in, "i + " + g.iw() + " + V"))
                 .comment("the first element equal to the maximum, in the window's row-major order")
                 .line(mask + " k00 = " + even("a0", "a1") + ".eq(m)")
                 .line(mask + " k01 = " + odd("a0", "a1") + ".eq(m).andNot(k00)")
@@ -150,8 +144,8 @@ public final class VectorPoolOp implements LayerOp {
                 .line(vt + " g10 = zero.blend(d, k10), g11 = zero.blend(d, k11)")
                 .line(zip("g00", "g01", "LOW") + ".intoArray(" + dIn + ", i)")
                 .line(zip("g00", "g01", "HIGH") + ".intoArray(" + dIn + ", i + V)")
-                .line(zip("g10", "g11", "LOW") + ".intoArray(" + dIn + ", i + " + iw + ")")
-                .line(zip("g10", "g11", "HIGH") + ".intoArray(" + dIn + ", i + " + iw + " + V)")
+                .line(zip("g10", "g11", "LOW") + ".intoArray(" + dIn + ", i + " + g.iw() + ")")
+                .line(zip("g10", "g11", "HIGH") + ".intoArray(" + dIn + ", i + " + g.iw() + " + V)")
                 .close();
         code.close().close().close();
         return ctx.method("Backward", "Backward pass: each output gradient to the first maximum of its window, with the Vector API.",
