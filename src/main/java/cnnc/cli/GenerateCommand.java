@@ -36,7 +36,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--class", paramLabel = "C", description = "class name (default: from the file name, e.g. LabNetwork)")
     String className;
 
-    @Option(names = "--backend", paramLabel = "NAME", description = "scalar (default) or vector (the Vector API; "
+    @Option(names = "--backend", paramLabel = "NAME", completionCandidates = Sources.BackendNames.class,
+            description = "one of ${COMPLETION-CANDIDATES}: scalar (default) or vector (the Vector API; "
             + "compiling and running the class then need --add-modules jdk.incubator.vector); training class only")
     String backend;
 

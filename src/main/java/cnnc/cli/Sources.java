@@ -78,6 +78,14 @@ final class Sources {
         return compiled(network, Backend.SCALAR, err);
     }
 
+    /** The --backend option's values, for help and shell completion. */
+    static final class BackendNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return java.util.List.of("scalar", "vector").iterator();
+        }
+    }
+
     /** The --backend option's value; null means the default. */
     static Backend backend(String name) {
         if (name == null || name.equals("scalar")) {

@@ -67,9 +67,10 @@ final class TrainCommand implements Callable<Integer> {
             + "the class it answers yes to (default: the file's `positive`, else 0); kept in the model")
     Integer positiveClass;
 
-    @Option(names = "--backend", paramLabel = "NAME", description = "vector (the default where this Java has "
-            + "jdk.incubator.vector, which ./cnnc adds: convolution, pooling and dense layers on the Vector API) or scalar "
-            + "(plain Java only)")
+    @Option(names = "--backend", paramLabel = "NAME", completionCandidates = Sources.BackendNames.class,
+            description = "one of ${COMPLETION-CANDIDATES}: vector, the default where this Java has "
+            + "jdk.incubator.vector (./cnnc adds it), runs convolution, pooling and dense layers on the Vector API; "
+            + "scalar is plain Java only")
     String backend;
 
     @Override

@@ -20,6 +20,7 @@ class ConventionsTest {
         CliRun train = CliRun.of("help", "train");
         assertEquals(0, train.exitCode(), train.err());
         assertTrue(train.out().startsWith("Usage: cnnc train"), train.out());
+        assertTrue(train.out().contains("one of scalar, vector"), train.out());
     }
 
     @Test
@@ -37,6 +38,7 @@ class ConventionsTest {
         CliRun completion = CliRun.of("generate-completion");
         assertEquals(0, completion.exitCode(), completion.err());
         assertTrue(completion.out().contains("complete -F") && completion.out().contains("build"), completion.out());
+        assertTrue(completion.out().contains("(\"scalar\" \"vector\") # --backend values"), completion.out());
     }
 
     @Test
