@@ -3,11 +3,13 @@ package cnnc.cli;
 import cnnc.codegen.Backend;
 import cnnc.compile.CompiledNetwork;
 import cnnc.data.DataException;
+import cnnc.data.Dataset;
 import cnnc.data.IdxReader;
 import cnnc.data.Mnist;
 import cnnc.data.TrainTest;
 import cnnc.io.ModelFileException;
 import cnnc.model.Network;
+import cnnc.train.DataSplit;
 import cnnc.train.GlorotUniform;
 import cnnc.train.ModelFiles;
 import cnnc.train.Targets;
@@ -16,11 +18,9 @@ import cnnc.train.TrainingConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.OptionalDouble;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -71,6 +71,9 @@ final class TrainCommand implements Callable<Integer> {
             + "(convolution, pooling and dense layers on the incubating Vector API; faster, needs --add-modules jdk.incubator.vector, which ./cnnc adds)")
     String backend;
 
+    @Mixin
+    TrainingFlags workflow;
+
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
@@ -93,10 +96,10 @@ final class TrainCommand implements Callable<Integer> {
             throw new CliError(ExitCodes.USAGE_OR_IO, "--positive-class applies only to a network that ends in `dense 1 sigmoid`");
         }
         int positive = positiveClass != null ? positiveClass : network.training().positiveClass().orElse(0);
-        TrainingConfig config = TrainingConfig.resolve(network.training(), optional(epochs), optional(batch),
-                seed == null ? OptionalLong.empty() : OptionalLong.of(seed), optional(threads),
-                lr == null ? OptionalDouble.empty() : OptionalDouble.of(lr), limit == null ? 0 : limit)
-                .withPositiveClass(positive);
+        var overrides = new TrainingConfig.Overrides(epochs, batch, seed, threads, limit, workflow.optimizerKind(),
+                workflow.optimizerOptions(network.training(), lr), workflow.validationSplit(), workflow.patience(),
+                workflow.schedule(network.training()));
+        TrainingConfig config = TrainingConfig.resolve(network.training(), overrides).withPositiveClass(positive);
         Path outDir = out != null ? out : Path.of("out", baseName(file));
         var results = new TrainingResults(outDir);
         results.checkWritable(file);
@@ -139,7 +142,8 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliError(ExitCodes.INPUT_ERROR, file + ": " + e.getMessage());
         }
-        MemoryCheck.check(network, Math.min(config.batch(), train.count()), config.threads(), "training");
+        DataSplit split = split(train, sets.test(), config);
+        MemoryCheck.check(network, Math.min(config.batch(), split.train().count()), config.threads(), "training");
         CompiledNetwork compiled = Sources.compiled(network, chosen, err);
         float[][] params = (float[][]) compiled.newParameters();
         GlorotUniform.initialize(compiled.parameters(), params, config.seed());
@@ -154,9 +158,20 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         try {
-            return new Trainer(compiled, config, stdout, Streams.interactive()).train(params, train, sets.test());
+            return new Trainer(compiled, config, stdout, Streams.interactive()).train(params, split);
         } catch (IllegalArgumentException e) {
             throw new CliError(ExitCodes.INPUT_ERROR, file + ": " + e.getMessage());
+        }
+    }
+
+    private static DataSplit split(Dataset train, Dataset test, TrainingConfig config) {
+        if (config.validationSplit() == 0) {
+            return DataSplit.validateOnTest(train, test);
+        }
+        try {
+            return DataSplit.holdOut(train, test, config.validationSplit());
+        } catch (IllegalArgumentException e) {
+            throw new CliError(ExitCodes.USAGE_OR_IO, e.getMessage());
         }
     }
 
@@ -178,9 +193,5 @@ final class TrainCommand implements Callable<Integer> {
         if (value != null && value < 1) {
             throw new CliError(ExitCodes.USAGE_OR_IO, option + " must be at least 1, not " + value);
         }
-    }
-
-    private static OptionalInt optional(Integer value) {
-        return value == null ? OptionalInt.empty() : OptionalInt.of(value);
     }
 }

@@ -31,6 +31,8 @@ final class TrainingResults {
     static final String PLOT = "loss.png";
     static final String HISTORY_SHA256_KEY = "history_sha256";
     static final String PLOT_SHA256_KEY = "plot_sha256";
+    /** The epoch whose weights the model holds: the last, or the best one early stopping kept. */
+    static final String EPOCH_KEY = "epoch";
 
     /** Draws loss.png's bytes; a test stands in one that fails as a server without fonts does. */
     @FunctionalInterface
@@ -68,6 +70,7 @@ final class TrainingResults {
         if (positiveClass >= 0) {
             metadata.put(ModelFiles.POSITIVE_CLASS_KEY, Integer.toString(positiveClass));
         }
+        metadata.put(EPOCH_KEY, Integer.toString(result.keptEpoch()));
         metadata.put(HISTORY_SHA256_KEY, sha256(history));
         try {
             AtomicFiles.write(dir.resolve(HISTORY), history);
