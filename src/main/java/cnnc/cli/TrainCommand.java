@@ -15,6 +15,7 @@ import cnnc.train.ModelFiles;
 import cnnc.train.Targets;
 import cnnc.train.Trainer;
 import cnnc.train.TrainingConfig;
+import cnnc.train.TrainingState;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -71,8 +72,15 @@ final class TrainCommand implements Callable<Integer> {
             + "(convolution, pooling and dense layers on the incubating Vector API; faster, needs --add-modules jdk.incubator.vector, which ./cnnc adds)")
     String backend;
 
+    @Option(names = "--resume", paramLabel = "DIR", description = "go on from the checkpoint a run wrote into DIR, up to --epochs "
+            + "(give the run's FILE and flags again; --out defaults to DIR)")
+    Path resume;
+
     @Mixin
     TrainingFlags workflow;
+
+    /** Epochs a resumed run had trained before this one. */
+    private int resumedEpochs;
 
     @Override
     public Integer call() {
@@ -100,18 +108,25 @@ final class TrainCommand implements Callable<Integer> {
                 workflow.optimizerOptions(network.training(), lr), workflow.validationSplit(), workflow.patience(),
                 workflow.schedule(network.training()));
         TrainingConfig config = TrainingConfig.resolve(network.training(), overrides).withPositiveClass(positive);
-        Path outDir = out != null ? out : Path.of("out", baseName(file));
+        if (resume != null && initFrom != null) {
+            throw new CliError(ExitCodes.USAGE_OR_IO, "--resume and --init-from exclude each other: a resumed run "
+                    + "starts from its checkpoint's weights");
+        }
+        Path outDir = out != null ? out : resume != null ? resume : Path.of("out", baseName(file));
         var results = new TrainingResults(outDir);
         results.checkWritable(file);
+        var checkpoints = new Checkpoints(outDir, network);
         Trainer.Result result;
         try {
-            result = train(network, chosen, config, stdout, err);
+            result = train(network, chosen, config, checkpoints, stdout, err);
         } catch (CliError e) {
+            checkpoints.undo();
             results.discard();
             throw e;
         }
         if (result.diverged()) {
             stdout.flush();
+            checkpoints.undo();
             results.discard();
             throw new CliError(ExitCodes.INPUT_ERROR, "training diverged; nothing was written, " + outDir
                     + " is as it was. Try a smaller learning rate (--lr)");
@@ -119,7 +134,7 @@ final class TrainCommand implements Callable<Integer> {
         stdout.printf(Locale.ROOT, "Test loss: %.4f%s - test accuracy: %.4f (%.2f%%)%n", result.test().loss(),
                 LossWords.of(network), result.test().accuracy(), 100 * result.test().accuracy());
         stdout.printf(Locale.ROOT, "Trained in %.1f s (%.2f s per epoch)%n", result.seconds(),
-                result.seconds() / Math.max(1, result.history().size()));
+                result.seconds() / Math.max(1, result.history().size() - resumedEpochs));
         if (binary) {
             stdout.println("Positive class: digit " + config.positiveClass() + " (the sigmoid's p is the probability of "
                     + config.positiveClass() + ")");
@@ -132,7 +147,8 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** Data, compiled code, initial weights, then the epochs; every failure is a CliError. */
-    private Trainer.Result train(Network network, Backend chosen, TrainingConfig config, PrintWriter stdout, PrintWriter err) {
+    private Trainer.Result train(Network network, Backend chosen, TrainingConfig config, Checkpoints checkpoints,
+            PrintWriter stdout, PrintWriter err) {
         TrainTest sets = loadData(stdout);
         DataChecks.notEmpty(sets.train(), "training", data);
         DataChecks.notEmpty(sets.test(), "test", data);
@@ -147,6 +163,13 @@ final class TrainCommand implements Callable<Integer> {
         CompiledNetwork compiled = Sources.compiled(network, chosen, err);
         float[][] params = (float[][]) compiled.newParameters();
         GlorotUniform.initialize(compiled.parameters(), params, config.seed());
+        var settings = RunSettings.of(config, chosen, split);
+        TrainingState from = null;
+        if (resume != null) {
+            from = Resumption.load(resume, network, settings, config, params);
+            resumedEpochs = from.epoch();
+            stdout.println("Resuming from " + resume.resolve(Checkpoints.FILE) + " after epoch " + from.epoch());
+        }
         if (initFrom != null) {
             Path initFile = Sources.modelFile(initFrom);
             var model = Sources.readModel(initFile);
@@ -158,7 +181,9 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         try {
-            return new Trainer(compiled, config, stdout, Streams.interactive()).train(params, split);
+            return new Trainer(compiled, config, stdout, Streams.interactive())
+                    .withCheckpoints(state -> checkpoints.write(state, settings))
+                    .train(params, split, from);
         } catch (IllegalArgumentException e) {
             throw new CliError(ExitCodes.INPUT_ERROR, file + ": " + e.getMessage());
         }

@@ -57,7 +57,7 @@ final class TrainingResults {
     /** Before training: the folder is writable and no output is an input or a special file. */
     void checkWritable(Path... inputs) {
         created = Outputs.checkDirectory(dir, "--out");
-        for (String name : new String[] {MODEL, HISTORY, PLOT}) {
+        for (String name : new String[] {MODEL, HISTORY, PLOT, Checkpoints.FILE}) {
             Outputs.check(dir.resolve(name), "--out", inputs);
         }
     }

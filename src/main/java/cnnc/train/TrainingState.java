@@ -13,4 +13,22 @@ import cnnc.report.History;
  * @param bestParams that epoch's weights, null without --patience
  */
 public record TrainingState(int epoch, float[][] params, OptimizerState optimizer, History history, int bestEpoch,
-        float[][] bestParams) {}
+        float[][] bestParams) {
+
+    /** Why a run of {@code config} cannot go on from here ("stopped early ..."), or null when it can. */
+    public String whyNotResumable(TrainingConfig config) {
+        if (epoch >= config.epochs()) {
+            return "it has trained " + epoch + " epoch" + (epoch == 1 ? "" : "s") + " already: give --epochs above "
+                    + epoch + " to train on";
+        }
+        if (config.patience() > 0) {
+            var early = new EarlyStopping(config.patience());
+            early.resume(history, bestParams);
+            if (early.stopped()) {
+                return "it stopped early after epoch " + epoch + " (val_loss had not improved for " + config.patience()
+                        + " epochs; the best was epoch " + early.bestEpoch() + ")";
+            }
+        }
+        return null;
+    }
+}
