@@ -2,10 +2,8 @@ package cnnc.cli;
 
 import cnnc.codegen.Backend;
 import cnnc.compile.CompiledNetwork;
-import cnnc.data.DataException;
 import cnnc.data.Dataset;
 import cnnc.data.IdxReader;
-import cnnc.data.Mnist;
 import cnnc.data.TrainTest;
 import cnnc.io.ModelFileException;
 import cnnc.model.Network;
@@ -52,7 +50,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "worker threads (default: all cores)")
     Integer threads;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "folder with the four IDX files (default: fetch MNIST once into the cache)")
+    @Option(names = "--data", paramLabel = "DIR", description = "folder with the four IDX files, or train/ and test/ with a "
+            + "folder of images per class, or train.csv and test.csv (default: fetch MNIST once into the cache)")
     Path data;
 
     @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: out/NAME for NAME.cnn)")
@@ -81,6 +80,8 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Epochs a resumed run had trained before this one. */
     private int resumedEpochs;
+    /** The data's class names, kept in the model; empty for digits. */
+    private java.util.List<String> classNames = java.util.List.of();
 
     @Override
     public Integer call() {
@@ -139,7 +140,7 @@ final class TrainCommand implements Callable<Integer> {
             stdout.println("Positive class: digit " + config.positiveClass() + " (the sigmoid's p is the probability of "
                     + config.positiveClass() + ")");
         }
-        results.write(network, result, binary ? config.positiveClass() : -1, baseName(file) + ".cnn", err);
+        results.write(network, result, binary ? config.positiveClass() : -1, classNames, baseName(file) + ".cnn", err);
         stdout.println("Wrote " + outDir.resolve(TrainingResults.MODEL) + ", " + TrainingResults.HISTORY
                 + (results.plotWritten() ? " and " + TrainingResults.PLOT : ""));
         stdout.flush();
@@ -149,7 +150,8 @@ final class TrainCommand implements Callable<Integer> {
     /** Data, compiled code, initial weights, then the epochs; every failure is a CliError. */
     private Trainer.Result train(Network network, Backend chosen, TrainingConfig config, Checkpoints checkpoints,
             PrintWriter stdout, PrintWriter err) {
-        TrainTest sets = loadData(stdout);
+        TrainTest sets = DataInput.load(data, network, Streams.printStream(stdout));
+        classNames = sets.classNames();
         DataChecks.notEmpty(sets.train(), "training", data);
         DataChecks.notEmpty(sets.test(), "test", data);
         var train = limit == null || limit >= sets.train().count() ? sets.train() : sets.train().slice(0, limit);
@@ -196,14 +198,6 @@ final class TrainCommand implements Callable<Integer> {
         try {
             return DataSplit.holdOut(train, test, config.validationSplit());
         } catch (IllegalArgumentException e) {
-            throw new CliError(ExitCodes.USAGE_OR_IO, e.getMessage());
-        }
-    }
-
-    private TrainTest loadData(PrintWriter stdout) {
-        try {
-            return Mnist.load(data, Streams.printStream(stdout));
-        } catch (DataException e) {
             throw new CliError(ExitCodes.USAGE_OR_IO, e.getMessage());
         }
     }

@@ -17,6 +17,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 
 /**
  * The three files of a training run in {@code --out}. The model is written last and its metadata
@@ -63,12 +64,16 @@ final class TrainingResults {
     }
 
     /** @param positiveClass the binary classifier's digit, or -1 for other networks */
-    void write(Network network, Trainer.Result result, int positiveClass, String title, PrintWriter err) {
+    void write(Network network, Trainer.Result result, int positiveClass, List<String> classNames, String title,
+            PrintWriter err) {
         byte[] history = HistoryCsv.render(result.history()).getBytes(StandardCharsets.UTF_8);
         byte[] plot = draw(result, title, err);
         var metadata = new LinkedHashMap<String, String>();
         if (positiveClass >= 0) {
             metadata.put(ModelFiles.POSITIVE_CLASS_KEY, Integer.toString(positiveClass));
+        }
+        if (!classNames.isEmpty()) {
+            metadata.put(ModelFiles.CLASS_NAMES_KEY, String.join("\n", classNames));
         }
         metadata.put(EPOCH_KEY, Integer.toString(result.keptEpoch()));
         metadata.put(HISTORY_SHA256_KEY, sha256(history));

@@ -54,16 +54,16 @@ public final class Trainer {
     public static void checkFits(Network network, Dataset data) {
         Shape in = network.input();
         boolean fits = in instanceof Shape.Volume v
-                ? v.height() == data.height() && v.width() == data.width() && v.channels() == 1
+                ? v.height() == data.height() && v.width() == data.width() && v.channels() == data.channels()
                 : in.size() == data.imageSize();
         if (!fits) {
+            String kind = data.channels() == 1 ? "grayscale" : data.channels() == 3 ? "RGB" : data.channels() + "-channel";
             throw new IllegalArgumentException("the network's input " + in.text() + " does not take the data's "
-                    + data.height() + "x" + data.width() + " grayscale images: write `input " + data.height() + "x"
-                    + data.width() + "x1`");
+                    + data.height() + "x" + data.width() + " " + kind + " images: write `input " + data.height() + "x"
+                    + data.width() + "x" + data.channels() + "`");
         }
     }
 
-    /** Trains on {@code train}, validating on {@code validation}, which the final report measures too. */
     public Result train(float[][] params, Dataset train, Dataset validation) {
         return train(params, DataSplit.validateOnTest(train, validation));
     }
