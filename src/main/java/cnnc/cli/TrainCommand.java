@@ -32,7 +32,8 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE", description = "the .cnn file")
+    @Parameters(paramLabel = "FILE", arity = "0..1", description = "the .cnn file (with --resume it may be left out: "
+            + "the checkpoint holds the network)")
     Path file;
 
     @Option(names = "--epochs", paramLabel = "N", description = "passes over the training set (default: the file's `epochs`, else 10)")
@@ -99,7 +100,7 @@ final class TrainCommand implements Callable<Integer> {
                     + ", not " + positiveClass);
         }
         Backend chosen = Sources.backend(backend);
-        Network network = Sources.network(file, err);
+        Network network = network(err);
         boolean binary = Targets.isBinary(network);
         if (positiveClass != null && !binary) {
             throw new CliError(ExitCodes.USAGE_OR_IO, "--positive-class applies only to a network that ends in `dense 1 sigmoid`");
@@ -113,9 +114,10 @@ final class TrainCommand implements Callable<Integer> {
             throw new CliError(ExitCodes.USAGE_OR_IO, "--resume and --init-from exclude each other: a resumed run "
                     + "starts from its checkpoint's weights");
         }
-        Path outDir = out != null ? out : resume != null ? resume : Path.of("out", baseName(file));
+        String runName = file != null ? baseName(file) : resume.toAbsolutePath().normalize().getFileName().toString();
+        Path outDir = out != null ? out : resume != null ? resume : Path.of("out", runName);
         var results = new TrainingResults(outDir);
-        results.checkWritable(file);
+        results.checkWritable(file != null ? new Path[] {file} : new Path[0]);
         var checkpoints = new Checkpoints(outDir, network);
         Trainer.Result result;
         try {
@@ -140,7 +142,7 @@ final class TrainCommand implements Callable<Integer> {
             stdout.println("Positive class: digit " + config.positiveClass() + " (the sigmoid's p is the probability of "
                     + config.positiveClass() + ")");
         }
-        results.write(network, result, binary ? config.positiveClass() : -1, classNames, baseName(file) + ".cnn", err);
+        results.write(network, result, binary ? config.positiveClass() : -1, classNames, runName + ".cnn", err);
         stdout.println("Wrote " + outDir.resolve(TrainingResults.MODEL) + ", " + TrainingResults.HISTORY
                 + (results.plotWritten() ? " and " + TrainingResults.PLOT : ""));
         stdout.flush();
@@ -158,7 +160,7 @@ final class TrainCommand implements Callable<Integer> {
         try {
             Trainer.checkFits(network, train);
         } catch (IllegalArgumentException e) {
-            throw new CliError(ExitCodes.INPUT_ERROR, file + ": " + e.getMessage());
+            throw new CliError(ExitCodes.INPUT_ERROR, network.source().name() + ": " + e.getMessage());
         }
         DataSplit split = split(train, sets.test(), config);
         MemoryCheck.check(network, Math.min(config.batch(), split.train().count()), config.threads(), "training");
@@ -187,7 +189,7 @@ final class TrainCommand implements Callable<Integer> {
                     .withCheckpoints(state -> checkpoints.write(state, settings))
                     .train(params, split, from);
         } catch (IllegalArgumentException e) {
-            throw new CliError(ExitCodes.INPUT_ERROR, file + ": " + e.getMessage());
+            throw new CliError(ExitCodes.INPUT_ERROR, network.source().name() + ": " + e.getMessage());
         }
     }
 
@@ -200,6 +202,19 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliError(ExitCodes.USAGE_OR_IO, e.getMessage());
         }
+    }
+
+    /** FILE, or the network a resumed run's checkpoint holds. */
+    private Network network(PrintWriter err) {
+        if (file != null) {
+            return Sources.network(file, err);
+        }
+        if (resume == null) {
+            throw new CliError(ExitCodes.USAGE_OR_IO, "give the .cnn FILE to train (or --resume DIR to go on with the network "
+                    + "of DIR's checkpoint)");
+        }
+        Path checkpoint = resume.resolve(Checkpoints.FILE);
+        return Sources.fromModel(checkpoint, Sources.readModel(checkpoint), err);
     }
 
     static String baseName(Path file) {

@@ -100,6 +100,22 @@ class ResumeCommandTest {
     }
 
     @Test
+    void withoutFileAResumeTrainsTheCheckpointsNetwork() throws Exception {
+        Path out = dir.resolve("out");
+        assertEquals(0, train(out, "--epochs", "1").code());
+        Run resumed = run("train", "--resume", out.toString(), "--epochs", "2", "--data", slice().toString(), "--threads", "2",
+                "--limit", "300", "--seed", "4");
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.out().contains("Training " + out.resolve("checkpoint.safetensors") + "#cnn_source on 300 images"),
+                resumed.out());
+        assertEquals(3, Files.readAllLines(out.resolve("history.csv")).size());
+
+        Run neither = run("train", "--epochs", "2");
+        assertEquals(2, neither.code());
+        assertTrue(neither.err().contains("give the .cnn FILE to train (or --resume DIR"), neither.err());
+    }
+
+    @Test
     void aDivergedRunPutsBackThePreviousCheckpoint() throws Exception {
         Path out = dir.resolve("out");
         assertEquals(0, train(out, "--epochs", "1").code());
