@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Train a network on MNIST (or another dataset in the same format).",
-        "Writes model.safetensors, history.csv and loss.png into the output folder."})
+        "Writes model.safetensors, history.csv and loss.png into the output folder,",
+        "and checkpoint.safetensors after every epoch for --resume."})
 final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
