@@ -42,6 +42,22 @@ class ResumeTest {
         }
     }
 
+    @Test
+    void aRunThatStoppedEarlyOrReachedItsEpochsIsNotResumable() {
+        var history = cnnc.report.History.empty()
+                .with(new cnnc.report.EpochRecord(1, 1, 0, 0.5, 0, 1, 0.001))
+                .with(new cnnc.report.EpochRecord(2, 1, 0, 0.6, 0, 1, 0.001))
+                .with(new cnnc.report.EpochRecord(3, 1, 0, 0.7, 0, 1, 0.001));
+        var state = new TrainingState(3, new float[][] {{1f}}, new OptimizerState(Map.of(), 0), history, 1, new float[][] {{0f}});
+        TrainingConfig five = new TrainingConfig(5, 32, 1, 1, OptimizerKind.RMSPROP, Map.of(), 0);
+        assertEquals(null, state.whyNotResumable(five));
+        assertEquals(null, state.whyNotResumable(five.withPatience(3)), "two epochs without improvement, patience 3");
+        assertEquals("it stopped early after epoch 3 (val_loss had not improved for 2 epochs; the best was epoch 1)",
+                state.whyNotResumable(five.withPatience(2)));
+        assertEquals("it has trained 3 epochs already: give --epochs above 3 to train on",
+                state.whyNotResumable(five.withEpochs(3)));
+    }
+
     static TrainingState copy(TrainingState s) {
         var slots = new HashMap<String, float[][]>();
         s.optimizer().slots().forEach((name, slot) -> slots.put(name, copy(slot)));
