@@ -22,6 +22,9 @@ statement   : inputStmt
             | batchStmt
             | seedStmt
             | positiveStmt
+            | validationStmt
+            | patienceStmt
+            | scheduleStmt
             ;
 
 inputStmt      : INPUT dims ;
@@ -37,6 +40,9 @@ epochsStmt     : EPOCHS number ;
 batchStmt      : BATCH number ;
 seedStmt       : SEED number ;
 positiveStmt   : POSITIVE number ;
+validationStmt : VALIDATION SPLIT number ;
+patienceStmt   : PATIENCE number ;
+scheduleStmt   : SCHEDULE scheduleName scheduleOption* ;
 
 convOption  : STRIDE number                   # strideOption
             | PAD (number | SAME | VALID)     # padOption
@@ -53,6 +59,8 @@ regularizer : (L1 | L2) number ;
 
 optimizerOption : (LR | MOMENTUM | RHO | BETA1 | BETA2 | EPSILON) number ;
 optimizerName   : SGD | RMSPROP | ADAM ;
+scheduleOption  : (EVERY | FACTOR | RATE | MIN | PATIENCE) number ;
+scheduleName    : STEP | EXPONENTIAL | COSINE | PLATEAU ;
 
 poolKind    : MAX | AVG ;
 activation  : RELU | SIGMOID | TANH | SOFTMAX | LINEAR ;
@@ -70,6 +78,18 @@ EPOCHS    : 'epochs' ;
 BATCH     : 'batch' ;
 SEED      : 'seed' ;
 POSITIVE  : 'positive' ;
+VALIDATION : 'validation' ;
+SPLIT     : 'split' ;
+PATIENCE  : 'patience' ;
+SCHEDULE  : 'schedule' ;
+STEP      : 'step' ;
+EXPONENTIAL : 'exponential' ;
+COSINE    : 'cosine' ;
+PLATEAU   : 'plateau' ;
+EVERY     : 'every' ;
+FACTOR    : 'factor' ;
+RATE      : 'rate' ;
+MIN       : 'min' ;
 STRIDE    : 'stride' ;
 PAD       : 'pad' ;
 SAME      : 'same' ;

@@ -43,6 +43,15 @@ public sealed interface Statement {
     /** {@code positive N}: the class a network ending in one sigmoid unit answers yes to. */
     record Positive(Span span, IntArg digit) implements Statement {}
 
+    /** {@code validation split F}: hold out the last fraction F of the training images, as Keras' validation_split. */
+    record ValidationSplit(Span span, RealArg fraction) implements Statement {}
+
+    /** {@code patience N}: stop after N epochs without a better val_loss and keep the best epoch. */
+    record Patience(Span span, IntArg epochs) implements Statement {}
+
+    /** {@code schedule cosine min 0.0001}: a learning-rate schedule with its options by keyword. */
+    record Schedule(Span span, ScheduleKind kind, Map<String, RealArg> options) implements Statement {}
+
     /**
      * A statement that could not be built (a syntax error or a bad number inside it, already
      * reported). It stands in its place so later shape errors are not blamed on it.

@@ -8,28 +8,25 @@ import cnnc.diag.Diagnostic;
 import cnnc.diag.Diagnostics;
 import cnnc.diag.SourceFile;
 import cnnc.diag.Span;
+import cnnc.model.OptimizerRules;
+import cnnc.model.ScheduleRules;
+import cnnc.model.ScheduleSettings;
 import cnnc.model.TrainingSettings;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
-import java.util.Set;
 
 /**
- * Checks the training statements ({@code optimizer}, {@code epochs}, {@code batch}, {@code seed}):
+ * Checks the training statements ({@code optimizer}, {@code epochs}, {@code batch}, {@code seed},
+ * {@code validation split}, {@code patience}, {@code schedule}):
  * each at most once, numbers in range, and only the hyper-parameters the optimizer has.
  */
 final class TrainingChecker {
-    private static final Map<OptimizerKind, List<String>> OPTIONS = Map.of(
-            OptimizerKind.SGD, List.of("lr", "momentum"),
-            OptimizerKind.RMSPROP, List.of("lr", "rho", "momentum", "epsilon"),
-            OptimizerKind.ADAM, List.of("lr", "beta1", "beta2", "epsilon"));
-    /** Options that are rates in [0, 1); the rest (lr, epsilon) must be positive. */
-    private static final Set<String> FRACTIONS = Set.of("momentum", "rho", "beta1", "beta2");
-
     private final SourceFile source;
     private final Diagnostics diagnostics;
     private final Map<String, Span> seen = new HashMap<>();
@@ -40,6 +37,9 @@ final class TrainingChecker {
     private OptionalLong seed = OptionalLong.empty();
     private OptionalInt positiveClass = OptionalInt.empty();
     private Span positiveSpan;
+    private OptionalDouble validationSplit = OptionalDouble.empty();
+    private OptionalInt patience = OptionalInt.empty();
+    private Optional<ScheduleSettings> schedule = Optional.empty();
 
     TrainingChecker(SourceFile source, Diagnostics diagnostics) {
         this.source = source;
@@ -70,6 +70,18 @@ final class TrainingChecker {
                 positiveClass = OptionalInt.of(p.digit().value());
                 positiveSpan = s.span();
             }
+        } else if (s instanceof Statement.ValidationSplit v) {
+            if (once("validation split", s) && fraction(v.fraction(), "the validation split")) {
+                validationSplit = OptionalDouble.of(v.fraction().value());
+            }
+        } else if (s instanceof Statement.Patience p) {
+            if (once("patience", s) && atLeast(p.epochs(), 1, "the patience")) {
+                patience = OptionalInt.of(p.epochs().value());
+            }
+        } else if (s instanceof Statement.Schedule sc) {
+            if (once("schedule", s)) {
+                schedule(sc);
+            }
         } else {
             return false;
         }
@@ -77,7 +89,8 @@ final class TrainingChecker {
     }
 
     TrainingSettings settings() {
-        return new TrainingSettings(optimizer, optimizerOptions, epochs, batch, seed, positiveClass);
+        return new TrainingSettings(optimizer, optimizerOptions, epochs, batch, seed, positiveClass, validationSplit,
+                patience, schedule);
     }
 
     /** Where {@code positive} was written, or null. */
@@ -87,7 +100,7 @@ final class TrainingChecker {
 
     private void optimizer(Statement.Optimizer o) {
         optimizer = Optional.of(o.kind());
-        List<String> allowed = OPTIONS.get(o.kind());
+        List<String> allowed = OptimizerRules.options(o.kind());
         for (var entry : o.options().entrySet()) {
             String key = entry.getKey();
             RealArg value = entry.getValue();
@@ -97,15 +110,55 @@ final class TrainingChecker {
                 continue;
             }
             double v = value.value();
-            boolean ok = FRACTIONS.contains(key) ? v >= 0 && v < 1 : v > 0;
-            if (!ok) {
-                String range = FRACTIONS.contains(key) ? "at least 0 and below 1" : "positive";
+            String range = OptimizerRules.problem(key, v);
+            if (range != null) {
                 diagnostics.add(Diagnostic.error(value.span(), "`" + key + "` must be " + range + ", not "
                         + source.textOf(value.span())));
                 continue;
             }
             optimizerOptions.put(key, v);
         }
+    }
+
+    private void schedule(Statement.Schedule s) {
+        var values = new HashMap<String, Double>();
+        boolean ok = true;
+        for (var entry : s.options().entrySet()) {
+            String key = entry.getKey();
+            RealArg value = entry.getValue();
+            if (!s.kind().options().contains(key)) {
+                diagnostics.add(Diagnostic.error(value.span(), "`" + key + "` does not apply to `schedule " + s.kind().keyword() + "`")
+                        .withHelp(ScheduleRules.takes(s.kind())));
+                ok = false;
+                continue;
+            }
+            String problem = ScheduleRules.problem(key, value.value());
+            if (problem != null) {
+                diagnostics.add(Diagnostic.error(value.span(), "`" + key + "` must be " + problem + ", not "
+                        + source.textOf(value.span())));
+                ok = false;
+                continue;
+            }
+            values.put(key, value.value());
+        }
+        String missing = ScheduleRules.missing(s.kind(), values.keySet());
+        if (missing != null && ok) {
+            diagnostics.add(Diagnostic.error(s.span(), "`schedule " + s.kind().keyword() + "` needs `" + missing + "`")
+                    .withHelp("e.g. `" + ScheduleRules.example(s.kind()) + "`"));
+            ok = false;
+        }
+        if (ok) {
+            schedule = Optional.of(new ScheduleSettings(s.kind(), values));
+        }
+    }
+
+    private boolean fraction(RealArg arg, String what) {
+        if (arg.value() > 0 && arg.value() < 1) {
+            return true;
+        }
+        diagnostics.add(Diagnostic.error(arg.span(), what + " must be above 0 and below 1, not " + source.textOf(arg.span()))
+                .withHelp("`validation split 0.1` holds out the last 10% of the training images"));
+        return false;
     }
 
     private boolean once(String what, Statement s) {

@@ -1,7 +1,6 @@
 package cnnc.cli;
 
 import cnnc.data.DataException;
-import cnnc.data.Mnist;
 import cnnc.io.ModelFileException;
 import cnnc.model.Network;
 import cnnc.train.Evaluation;
@@ -29,7 +28,8 @@ final class EvalCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "the .cnn file the model was trained from")
     Path file;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "folder with the IDX files (default: the MNIST cache)")
+    @Option(names = "--data", paramLabel = "DIR", description = "folder with the IDX files, image folders or CSV files, as train takes "
+            + "(default: the MNIST cache)")
     Path data;
 
     @Option(names = "--threads", paramLabel = "N", description = "worker threads (default: all cores)")
@@ -44,10 +44,12 @@ final class EvalCommand implements Callable<Integer> {
         Path modelFile = Sources.modelFile(model);
         float[][] params;
         int positiveClass;
+        java.util.List<String> classNames;
         try {
             var weights = Sources.readModel(modelFile);
             params = ModelFiles.load(weights, modelFile.toString(), network);
             positiveClass = ModelFiles.positiveClass(weights, modelFile.toString());
+            classNames = ModelFiles.classNames(weights);
         } catch (ModelFileException e) {
             throw new CliError(ExitCodes.USAGE_OR_IO, e.getMessage());
         }
@@ -55,8 +57,13 @@ final class EvalCommand implements Callable<Integer> {
         var compiled = Sources.compiled(network, err);
         cnnc.data.Dataset test;
         try {
-            test = Mnist.load(data, Streams.printStream(out)).test();
+            var sets = DataInput.load(data, network, Streams.printStream(out));
+            test = sets.test();
             DataChecks.notEmpty(test, "test", data);
+            if (!sets.classNames().isEmpty() && !classNames.isEmpty() && !sets.classNames().equals(classNames)) {
+                throw new CliError(ExitCodes.USAGE_OR_IO, data + " has the classes " + String.join(", ", sets.classNames())
+                        + " but " + modelFile + " was trained on " + String.join(", ", classNames));
+            }
             Trainer.checkFits(network, test);
         } catch (DataException e) {
             throw new CliError(ExitCodes.USAGE_OR_IO, e.getMessage());
@@ -70,6 +77,8 @@ final class EvalCommand implements Callable<Integer> {
         if (Targets.isBinary(network)) {
             out.println("Positive class: digit " + positiveClass);
             out.print(result.confusionTable(java.util.List.of("not " + positiveClass, "is " + positiveClass)));
+        } else if (!classNames.isEmpty() && classNames.size() == network.output().size()) {
+            out.print(result.confusionTable(classNames));
         } else {
             out.print(result.confusionTable());
         }

@@ -10,6 +10,7 @@ import cnnc.train.ModelFiles;
 import cnnc.train.Targets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -50,16 +51,20 @@ final class PredictCommand implements Callable<Integer> {
         } catch (ModelFileException e) {
             throw new CliError(ExitCodes.USAGE_OR_IO, e.getMessage());
         }
+        List<String> names = ModelFiles.classNames(file);
         int h;
         int w;
-        if (network.input() instanceof Shape.Volume v && v.channels() == 1) {
+        boolean rgb = false;
+        if (network.input() instanceof Shape.Volume v && (v.channels() == 1 || v.channels() == 3)) {
             h = v.height();
             w = v.width();
+            rgb = v.channels() == 3;
         } else if (network.input() instanceof Shape.Vector vec && vec.length() == 784) {
             h = 28;
             w = 28;
         } else {
-            throw new CliError(ExitCodes.INPUT_ERROR, "predict reads grayscale images; the network's input is " + network.input().text());
+            throw new CliError(ExitCodes.INPUT_ERROR, "predict reads grayscale or RGB images; the network's input is "
+                    + network.input().text());
         }
         MemoryCheck.check(network, 1, 1, "prediction");
         NetworkInstance net = Sources.compiled(network, err).instantiate(1, params);
@@ -68,7 +73,7 @@ final class PredictCommand implements Callable<Integer> {
         for (Path image : images) {
             PngImages.Pixels pixels;
             try {
-                pixels = PngImages.read(image, h, w);
+                pixels = rgb ? PngImages.readRgb(image, h, w) : PngImages.read(image, h, w);
             } catch (DataException e) {
                 err.println("cnnc: " + e.getMessage());
                 code = ExitCodes.USAGE_OR_IO;
@@ -76,7 +81,7 @@ final class PredictCommand implements Callable<Integer> {
             }
             net.forward(pixels.values(), 0, 1, false);
             float[] p = (float[]) net.output();
-            out.println(image + ": " + describe(network, p, outputs, positiveClass)
+            out.println(image + ": " + describe(network, p, outputs, positiveClass, names)
                     + (pixels.inverted() ? " (inverted: dark digit on a light background)" : ""));
         }
         out.flush();
@@ -84,7 +89,8 @@ final class PredictCommand implements Callable<Integer> {
         return code;
     }
 
-    private static String describe(Network network, float[] p, int outputs, int positiveClass) {
+    /** @param names the classes' names by label, or empty to name them by number */
+    private static String describe(Network network, float[] p, int outputs, int positiveClass, List<String> names) {
         if (Targets.isBinary(network)) {
             return String.format(Locale.ROOT, "%s (p=%.3f that it is a %d)", p[0] >= 0.5f ? positiveClass : "not " + positiveClass,
                     p[0], positiveClass);
@@ -94,11 +100,15 @@ final class PredictCommand implements Callable<Integer> {
             order[i] = i;
         }
         java.util.Arrays.sort(order, (a, b) -> Float.compare(p[b], p[a]));
-        var s = new StringBuilder().append(order[0]);
+        var s = new StringBuilder().append(name(order[0], names));
         s.append(String.format(Locale.ROOT, " (p=%.3f", p[order[0]]));
         for (int k = 1; k < Math.min(3, outputs); k++) {
-            s.append(String.format(Locale.ROOT, "; then %d %.3f", order[k], p[order[k]]));
+            s.append(String.format(Locale.ROOT, "; then %s %.3f", name(order[k], names), p[order[k]]));
         }
         return s.append(')').toString();
+    }
+
+    private static String name(int label, List<String> names) {
+        return label < names.size() ? names.get(label) : Integer.toString(label);
     }
 }

@@ -2,25 +2,24 @@ package cnnc.cli;
 
 import cnnc.codegen.Backend;
 import cnnc.compile.CompiledNetwork;
-import cnnc.data.DataException;
+import cnnc.data.Dataset;
 import cnnc.data.IdxReader;
-import cnnc.data.Mnist;
 import cnnc.data.TrainTest;
 import cnnc.io.ModelFileException;
 import cnnc.model.Network;
+import cnnc.train.DataSplit;
 import cnnc.train.GlorotUniform;
 import cnnc.train.ModelFiles;
 import cnnc.train.Targets;
 import cnnc.train.Trainer;
 import cnnc.train.TrainingConfig;
+import cnnc.train.TrainingState;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.OptionalDouble;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -28,12 +27,14 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Train a network on MNIST (or another dataset in the same format).",
-        "Writes model.safetensors, history.csv and loss.png into the output folder."})
+        "Writes model.safetensors, history.csv and loss.png into the output folder,",
+        "and checkpoint.safetensors after every epoch for --resume."})
 final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE", description = "the .cnn file")
+    @Parameters(paramLabel = "FILE", arity = "0..1", description = "the .cnn file (with --resume it may be left out: "
+            + "the checkpoint holds the network)")
     Path file;
 
     @Option(names = "--epochs", paramLabel = "N", description = "passes over the training set (default: the file's `epochs`, else 10)")
@@ -51,7 +52,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "worker threads (default: all cores)")
     Integer threads;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "folder with the four IDX files (default: fetch MNIST once into the cache)")
+    @Option(names = "--data", paramLabel = "DIR", description = "folder with the four IDX files, or train/ and test/ with a "
+            + "folder of images per class, or train.csv and test.csv (default: fetch MNIST once into the cache)")
     Path data;
 
     @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: out/NAME for NAME.cnn)")
@@ -73,6 +75,18 @@ final class TrainCommand implements Callable<Integer> {
             + "scalar is plain Java only")
     String backend;
 
+    @Option(names = "--resume", paramLabel = "DIR", description = "go on from the checkpoint a run wrote into DIR, up to --epochs "
+            + "(give the run's FILE and flags again; --out defaults to DIR)")
+    Path resume;
+
+    @Mixin
+    TrainingFlags workflow;
+
+    /** Epochs a resumed run had trained before this one. */
+    private int resumedEpochs;
+    /** The data's class names, kept in the model; empty for digits. */
+    private java.util.List<String> classNames = java.util.List.of();
+
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
@@ -89,28 +103,36 @@ final class TrainCommand implements Callable<Integer> {
                     + ", not " + positiveClass);
         }
         Backend chosen = backend == null ? fastestAvailable(Backend.vectorAvailable(), err) : Sources.backend(backend);
-        Network network = Sources.network(file, err);
+        Network network = network(err);
         boolean binary = Targets.isBinary(network);
         if (positiveClass != null && !binary) {
             throw new CliError(ExitCodes.USAGE_OR_IO, "--positive-class applies only to a network that ends in `dense 1 sigmoid`");
         }
         int positive = positiveClass != null ? positiveClass : network.training().positiveClass().orElse(0);
-        TrainingConfig config = TrainingConfig.resolve(network.training(), optional(epochs), optional(batch),
-                seed == null ? OptionalLong.empty() : OptionalLong.of(seed), optional(threads),
-                lr == null ? OptionalDouble.empty() : OptionalDouble.of(lr), limit == null ? 0 : limit)
-                .withPositiveClass(positive);
-        Path outDir = out != null ? out : Path.of("out", baseName(file));
+        var overrides = new TrainingConfig.Overrides(epochs, batch, seed, threads, limit, workflow.optimizerKind(),
+                workflow.optimizerOptions(network.training(), lr), workflow.validationSplit(), workflow.patience(),
+                workflow.schedule(network.training()));
+        TrainingConfig config = TrainingConfig.resolve(network.training(), overrides).withPositiveClass(positive);
+        if (resume != null && initFrom != null) {
+            throw new CliError(ExitCodes.USAGE_OR_IO, "--resume and --init-from exclude each other: a resumed run "
+                    + "starts from its checkpoint's weights");
+        }
+        String runName = file != null ? baseName(file) : resume.toAbsolutePath().normalize().getFileName().toString();
+        Path outDir = out != null ? out : resume != null ? resume : Path.of("out", runName);
         var results = new TrainingResults(outDir);
-        results.checkWritable(file);
+        results.checkWritable(file != null ? new Path[] {file} : new Path[0]);
+        var checkpoints = new Checkpoints(outDir, network);
         Trainer.Result result;
         try {
-            result = train(network, chosen, config, stdout, err);
+            result = train(network, chosen, config, checkpoints, stdout, err);
         } catch (CliError e) {
+            checkpoints.undo();
             results.discard();
             throw e;
         }
         if (result.diverged()) {
             stdout.flush();
+            checkpoints.undo();
             results.discard();
             throw new CliError(ExitCodes.INPUT_ERROR, "training diverged; nothing was written, " + outDir
                     + " is as it was. Try a smaller learning rate (--lr)");
@@ -118,19 +140,18 @@ final class TrainCommand implements Callable<Integer> {
         stdout.printf(Locale.ROOT, "Test loss: %.4f%s - test accuracy: %.4f (%.2f%%)%n", result.test().loss(),
                 LossWords.of(network), result.test().accuracy(), 100 * result.test().accuracy());
         stdout.printf(Locale.ROOT, "Trained in %.1f s (%.2f s per epoch)%n", result.seconds(),
-                result.seconds() / Math.max(1, result.history().size()));
+                result.seconds() / Math.max(1, result.history().size() - resumedEpochs));
         if (binary) {
             stdout.println("Positive class: digit " + config.positiveClass() + " (the sigmoid's p is the probability of "
                     + config.positiveClass() + ")");
         }
-        results.write(network, result, binary ? config.positiveClass() : -1, baseName(file) + ".cnn", err);
+        results.write(network, result, binary ? config.positiveClass() : -1, classNames, runName + ".cnn", err);
         stdout.println("Wrote " + outDir.resolve(TrainingResults.MODEL) + ", " + TrainingResults.HISTORY
                 + (results.plotWritten() ? " and " + TrainingResults.PLOT : ""));
         stdout.flush();
         return ExitCodes.OK;
     }
 
-    /** Data, compiled code, initial weights, then the epochs; every failure is a CliError. */
     /**
      * The vector backend where this Java has the Vector API's module, else the plain-Java one,
      * saying so: training is then about twice as slow.
@@ -145,20 +166,31 @@ final class TrainCommand implements Callable<Integer> {
         return Backend.SCALAR;
     }
 
-    private Trainer.Result train(Network network, Backend chosen, TrainingConfig config, PrintWriter stdout, PrintWriter err) {
-        TrainTest sets = loadData(stdout);
+    /** Data, compiled code, initial weights, then the epochs; every failure is a CliError. */
+    private Trainer.Result train(Network network, Backend chosen, TrainingConfig config, Checkpoints checkpoints,
+            PrintWriter stdout, PrintWriter err) {
+        TrainTest sets = DataInput.load(data, network, Streams.printStream(stdout));
+        classNames = sets.classNames();
         DataChecks.notEmpty(sets.train(), "training", data);
         DataChecks.notEmpty(sets.test(), "test", data);
         var train = limit == null || limit >= sets.train().count() ? sets.train() : sets.train().slice(0, limit);
         try {
             Trainer.checkFits(network, train);
         } catch (IllegalArgumentException e) {
-            throw new CliError(ExitCodes.INPUT_ERROR, file + ": " + e.getMessage());
+            throw new CliError(ExitCodes.INPUT_ERROR, network.source().name() + ": " + e.getMessage());
         }
-        MemoryCheck.check(network, Math.min(config.batch(), train.count()), config.threads(), "training");
+        DataSplit split = split(train, sets.test(), config);
+        MemoryCheck.check(network, Math.min(config.batch(), split.train().count()), config.threads(), "training");
         CompiledNetwork compiled = Sources.compiled(network, chosen, err);
         float[][] params = (float[][]) compiled.newParameters();
         GlorotUniform.initialize(compiled.parameters(), params, config.seed());
+        var settings = RunSettings.of(config, chosen, split);
+        TrainingState from = null;
+        if (resume != null) {
+            from = Resumption.load(resume, network, settings, config, params);
+            resumedEpochs = from.epoch();
+            stdout.println("Resuming from " + resume.resolve(Checkpoints.FILE) + " after epoch " + from.epoch());
+        }
         if (initFrom != null) {
             Path initFile = Sources.modelFile(initFrom);
             var model = Sources.readModel(initFile);
@@ -170,18 +202,36 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         try {
-            return new Trainer(compiled, config, stdout, Streams.interactive()).train(params, train, sets.test());
+            return new Trainer(compiled, config, stdout, Streams.interactive())
+                    .withCheckpoints(state -> checkpoints.write(state, settings))
+                    .train(params, split, from);
         } catch (IllegalArgumentException e) {
-            throw new CliError(ExitCodes.INPUT_ERROR, file + ": " + e.getMessage());
+            throw new CliError(ExitCodes.INPUT_ERROR, network.source().name() + ": " + e.getMessage());
         }
     }
 
-    private TrainTest loadData(PrintWriter stdout) {
+    private static DataSplit split(Dataset train, Dataset test, TrainingConfig config) {
+        if (config.validationSplit() == 0) {
+            return DataSplit.validateOnTest(train, test);
+        }
         try {
-            return Mnist.load(data, Streams.printStream(stdout));
-        } catch (DataException e) {
+            return DataSplit.holdOut(train, test, config.validationSplit());
+        } catch (IllegalArgumentException e) {
             throw new CliError(ExitCodes.USAGE_OR_IO, e.getMessage());
         }
+    }
+
+    /** FILE, or the network a resumed run's checkpoint holds. */
+    private Network network(PrintWriter err) {
+        if (file != null) {
+            return Sources.network(file, err);
+        }
+        if (resume == null) {
+            throw new CliError(ExitCodes.USAGE_OR_IO, "give the .cnn FILE to train (or --resume DIR to go on with the network "
+                    + "of DIR's checkpoint)");
+        }
+        Path checkpoint = resume.resolve(Checkpoints.FILE);
+        return Sources.fromModel(checkpoint, Sources.readModel(checkpoint), err);
     }
 
     static String baseName(Path file) {
@@ -194,9 +244,5 @@ final class TrainCommand implements Callable<Integer> {
         if (value != null && value < 1) {
             throw new CliError(ExitCodes.USAGE_OR_IO, option + " must be at least 1, not " + value);
         }
-    }
-
-    private static OptionalInt optional(Integer value) {
-        return value == null ? OptionalInt.empty() : OptionalInt.of(value);
     }
 }

@@ -17,6 +17,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 
 /**
  * The three files of a training run in {@code --out}. The model is written last and its metadata
@@ -31,6 +32,8 @@ final class TrainingResults {
     static final String PLOT = "loss.png";
     static final String HISTORY_SHA256_KEY = "history_sha256";
     static final String PLOT_SHA256_KEY = "plot_sha256";
+    /** The epoch whose weights the model holds: the last, or the best one early stopping kept. */
+    static final String EPOCH_KEY = "epoch";
 
     /** Draws loss.png's bytes; a test stands in one that fails as a server without fonts does. */
     @FunctionalInterface
@@ -55,19 +58,24 @@ final class TrainingResults {
     /** Before training: the folder is writable and no output is an input or a special file. */
     void checkWritable(Path... inputs) {
         created = Outputs.checkDirectory(dir, "--out");
-        for (String name : new String[] {MODEL, HISTORY, PLOT}) {
+        for (String name : new String[] {MODEL, HISTORY, PLOT, Checkpoints.FILE}) {
             Outputs.check(dir.resolve(name), "--out", inputs);
         }
     }
 
     /** @param positiveClass the binary classifier's digit, or -1 for other networks */
-    void write(Network network, Trainer.Result result, int positiveClass, String title, PrintWriter err) {
+    void write(Network network, Trainer.Result result, int positiveClass, List<String> classNames, String title,
+            PrintWriter err) {
         byte[] history = HistoryCsv.render(result.history()).getBytes(StandardCharsets.UTF_8);
         byte[] plot = draw(result, title, err);
         var metadata = new LinkedHashMap<String, String>();
         if (positiveClass >= 0) {
             metadata.put(ModelFiles.POSITIVE_CLASS_KEY, Integer.toString(positiveClass));
         }
+        if (!classNames.isEmpty()) {
+            metadata.put(ModelFiles.CLASS_NAMES_KEY, String.join("\n", classNames));
+        }
+        metadata.put(EPOCH_KEY, Integer.toString(result.keptEpoch()));
         metadata.put(HISTORY_SHA256_KEY, sha256(history));
         try {
             AtomicFiles.write(dir.resolve(HISTORY), history);

@@ -3,19 +3,20 @@ package cnnc.data;
 import java.util.Arrays;
 
 /**
- * Labelled grayscale images: {@code images} holds {@code count} images of {@code height x width}
- * pixels, row-major, one after another, scaled to [0, 1]. The arrays are shared, not copied (the
- * training set is 188 MB of floats): nobody may change them after construction.
+ * Labelled images: {@code images} holds {@code count} images of {@code height x width x channels}
+ * values (height, width, channels order, as the network's input), one after another, scaled to
+ * [0, 1]. The arrays are shared, not copied (the training set is 188 MB of floats): nobody may
+ * change them after construction.
  */
-public record Dataset(float[] images, int[] labels, int count, int height, int width, int classes) {
+public record Dataset(float[] images, int[] labels, int count, int height, int width, int channels, int classes) {
     public Dataset {
-        if (count < 0 || height <= 0 || width <= 0 || classes <= 0) {
+        if (count < 0 || height <= 0 || width <= 0 || channels <= 0 || classes <= 0) {
             throw new IllegalArgumentException("bad dataset dimensions: count " + count + ", " + height + "x" + width
-                    + ", " + classes + " classes");
+                    + "x" + channels + ", " + classes + " classes");
         }
-        if ((long) count * height * width != images.length) {
-            throw new IllegalArgumentException(count + " images of " + height + "x" + width + " need "
-                    + (long) count * height * width + " pixels, got " + images.length);
+        if ((long) count * height * width * channels != images.length) {
+            throw new IllegalArgumentException(count + " images of " + height + "x" + width + "x" + channels + " need "
+                    + (long) count * height * width * channels + " values, got " + images.length);
         }
         if (labels.length != count) {
             throw new IllegalArgumentException(count + " images but " + labels.length + " labels");
@@ -27,9 +28,14 @@ public record Dataset(float[] images, int[] labels, int count, int height, int w
         }
     }
 
-    /** Pixels per image. */
+    /** Grayscale images, as IDX files hold. */
+    public Dataset(float[] images, int[] labels, int count, int height, int width, int classes) {
+        this(images, labels, count, height, width, 1, classes);
+    }
+
+    /** Values per image. */
     public int imageSize() {
-        return height * width;
+        return height * width * channels;
     }
 
     /** A copy of image {@code i}'s pixels. */
@@ -51,7 +57,7 @@ public record Dataset(float[] images, int[] labels, int count, int height, int w
         }
         int size = imageSize();
         return new Dataset(Arrays.copyOfRange(images, from * size, to * size), Arrays.copyOfRange(labels, from, to),
-                to - from, height, width, classes);
+                to - from, height, width, channels, classes);
     }
 
     /** How many images carry each label. */
@@ -75,7 +81,7 @@ public record Dataset(float[] images, int[] labels, int count, int height, int w
             return false;
         }
         Dataset d = (Dataset) o;
-        return count == d.count && height == d.height && width == d.width && classes == d.classes
+        return count == d.count && height == d.height && width == d.width && channels == d.channels && classes == d.classes
                 && Arrays.equals(labels, d.labels) && Arrays.equals(images, d.images);
     }
 
@@ -86,6 +92,6 @@ public record Dataset(float[] images, int[] labels, int count, int height, int w
 
     @Override
     public String toString() {
-        return "Dataset[" + count + " images, " + height + "x" + width + ", " + classes + " classes]";
+        return "Dataset[" + count + " images, " + height + "x" + width + "x" + channels + ", " + classes + " classes]";
     }
 }

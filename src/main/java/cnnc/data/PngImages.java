@@ -26,6 +26,14 @@ public final class PngImages {
     /** @param inverted whether the picture was dark-on-light and so was inverted */
     public record Pixels(float[] values, boolean inverted, int originalWidth, int originalHeight) {}
 
+    /** An RGB input, as image folders are read: resized, channels last, values / 255, never inverted. */
+    public static Pixels readRgb(Path file, int height, int width) {
+        BufferedImage image = decode(file);
+        float[] values = new float[height * width * 3];
+        ImageFolders.draw(image, height, width, 3, values, 0);
+        return new Pixels(values, false, image.getWidth(), image.getHeight());
+    }
+
     public static Pixels read(Path file, int height, int width) {
         BufferedImage image = decode(file);
         BufferedImage gray = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
@@ -60,7 +68,7 @@ public final class PngImages {
     }
 
     // The declared size is checked before decoding: a small file may claim 23000x23000 pixels.
-    private static BufferedImage decode(Path file) {
+    static BufferedImage decode(Path file) {
         if (Files.isDirectory(file)) {
             throw new DataException(file + " is a directory, not an image");
         }

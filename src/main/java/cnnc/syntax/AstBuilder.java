@@ -8,6 +8,7 @@ import cnnc.ast.Padding;
 import cnnc.ast.PoolKind;
 import cnnc.ast.Program;
 import cnnc.ast.RealArg;
+import cnnc.ast.ScheduleKind;
 import cnnc.ast.Statement;
 import cnnc.diag.Diagnostics;
 import cnnc.diag.SourceFile;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 import org.antlr.v4.runtime.ParserRuleContext;
 import org.antlr.v4.runtime.Token;
 import org.antlr.v4.runtime.tree.ErrorNode;
@@ -159,6 +161,12 @@ final class AstBuilder {
             return new Statement.Seed(span(ctx), whole(ctx.seedStmt().number(), "the seed"));
         } else if (ctx.positiveStmt() != null) {
             return new Statement.Positive(span(ctx), whole(ctx.positiveStmt().number(), "the positive class"));
+        } else if (ctx.validationStmt() != null) {
+            return new Statement.ValidationSplit(span(ctx), real(require(ctx.validationStmt().number())));
+        } else if (ctx.patienceStmt() != null) {
+            return new Statement.Patience(span(ctx), whole(require(ctx.patienceStmt().number()), "the patience"));
+        } else if (ctx.scheduleStmt() != null) {
+            return schedule(ctx.scheduleStmt());
         }
         throw new BrokenStatement();
     }
@@ -271,15 +279,28 @@ final class AstBuilder {
         CnnParser.OptimizerNameContext name = require(ctx.optimizerName());
         OptimizerKind kind = name.SGD() != null ? OptimizerKind.SGD
                 : name.RMSPROP() != null ? OptimizerKind.RMSPROP : OptimizerKind.ADAM;
-        var options = new OptionSet("optimizer");
+        var values = keywordOptions("optimizer", ctx.optimizerOption(), CnnParser.OptimizerOptionContext::number);
+        return new Statement.Optimizer(span(ctx), kind, values);
+    }
+
+    private Statement schedule(CnnParser.ScheduleStmtContext ctx) {
+        ScheduleKind kind = ScheduleKind.of(require(ctx.scheduleName()).getStart().getText());
+        var values = keywordOptions("schedule", ctx.scheduleOption(), CnnParser.ScheduleOptionContext::number);
+        return new Statement.Schedule(span(ctx), kind, values);
+    }
+
+    /** Options written as `keyword number` ({@code lr 0.001}, {@code every 10}), each at most once, by keyword. */
+    private <C extends ParserRuleContext> LinkedHashMap<String, RealArg> keywordOptions(String statement, List<C> given,
+            Function<C, CnnParser.NumberContext> number) {
+        var options = new OptionSet(statement);
         var values = new LinkedHashMap<String, RealArg>();
-        for (CnnParser.OptimizerOptionContext option : ctx.optimizerOption()) {
+        for (C option : given) {
             String key = option.getStart().getText();
             options.once(key, option);
-            values.put(key, real(require(option.number())));
+            values.put(key, real(require(number.apply(option))));
         }
         options.throwIfBroken();
-        return new Statement.Optimizer(span(ctx), kind, values);
+        return values;
     }
 
     private Activation activation(CnnParser.ActivationContext ctx) {

@@ -25,7 +25,8 @@ final class SyntaxErrorReporter extends BaseErrorListener {
             CnnLexer.FLATTEN, CnnLexer.DENSE, CnnLexer.DROPOUT, CnnLexer.OPTIMIZER, CnnLexer.EPOCHS);
     /** The words a statement can start with, for "did you mean" at the start of a line. */
     private static final List<String> STATEMENT_KEYWORDS = List.of("input", "conv", "pool", "flatten", "dense",
-            "dropout", "relu", "sigmoid", "tanh", "softmax", "linear", "optimizer", "epochs", "batch", "seed", "positive");
+            "dropout", "relu", "sigmoid", "tanh", "softmax", "linear", "optimizer", "epochs", "batch", "seed", "positive",
+            "validation", "patience", "schedule");
 
     private final Diagnostics diagnostics;
     private final Offsets offsets;

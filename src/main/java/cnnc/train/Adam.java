@@ -7,7 +7,7 @@ package cnnc.train;
  * beta1 0.9, beta2 0.999, epsilon 1e-7.
  */
 public final class Adam implements Optimizer {
-    private final double lr;
+    private double lr;
     private final float beta1;
     private final float beta2;
     private final float epsilon;
@@ -44,6 +44,28 @@ public final class Adam implements Optimizer {
                 w[i] -= rate * mk[i] / ((float) Math.sqrt(vk[i]) + epsilon);
             }
         }
+    }
+
+    @Override
+    public OptimizerState state() {
+        return new OptimizerState(m == null ? java.util.Map.of() : java.util.Map.of("m", m, "v", v), t);
+    }
+
+    @Override
+    public void restore(OptimizerState state) {
+        m = OptimizerState.slot(state, "m");
+        v = OptimizerState.slot(state, "v");
+        t = state.steps();
+    }
+
+    @Override
+    public double learningRate() {
+        return lr;
+    }
+
+    @Override
+    public void setLearningRate(double lr) {
+        this.lr = lr;
     }
 
     @Override

@@ -26,7 +26,16 @@ public final class ModelFiles {
     /** The digit a single sigmoid unit answers "yes" to; written only for such networks. */
     public static final String POSITIVE_CLASS_KEY = "positive_class";
 
+    /** The classes' names by label, one per line, for data read from image folders. */
+    public static final String CLASS_NAMES_KEY = "class_names";
+
     private ModelFiles() {}
+
+    /** The class names a model was trained with, by label; empty where its labels are the names (digits). */
+    public static List<String> classNames(SafeTensorsFile file) {
+        String value = file.metadata().get(CLASS_NAMES_KEY);
+        return value == null || value.isEmpty() ? List.of() : List.of(value.split("\n", -1));
+    }
 
     public static void save(Path path, Network network, float[][] params) throws IOException {
         save(path, network, params, Map.of());

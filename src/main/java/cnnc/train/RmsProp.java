@@ -6,7 +6,7 @@ package cnnc.train;
  * the step. Keras' defaults: lr 0.001, rho 0.9, momentum 0, epsilon 1e-7.
  */
 public final class RmsProp implements Optimizer {
-    private final float lr;
+    private float lr;
     private final float rho;
     private final float momentum;
     private final float epsilon;
@@ -44,6 +44,28 @@ public final class RmsProp implements Optimizer {
                 w[i] -= increment;
             }
         }
+    }
+
+    @Override
+    public OptimizerState state() {
+        return new OptimizerState(average == null ? java.util.Map.of()
+                : java.util.Map.of("average", average, "velocity", velocity), 0);
+    }
+
+    @Override
+    public void restore(OptimizerState state) {
+        average = OptimizerState.slot(state, "average");
+        velocity = OptimizerState.slot(state, "velocity");
+    }
+
+    @Override
+    public double learningRate() {
+        return lr;
+    }
+
+    @Override
+    public void setLearningRate(double lr) {
+        this.lr = (float) lr;
     }
 
     @Override

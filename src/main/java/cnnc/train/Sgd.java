@@ -5,7 +5,7 @@ package cnnc.train;
  * v = momentum * v - lr * g; w = w + v. Defaults lr 0.01, momentum 0.
  */
 public final class Sgd implements Optimizer {
-    private final float lr;
+    private float lr;
     private final float momentum;
     private float[][] velocity;
 
@@ -31,6 +31,26 @@ public final class Sgd implements Optimizer {
                 w[i] += v[i];
             }
         }
+    }
+
+    @Override
+    public OptimizerState state() {
+        return new OptimizerState(velocity == null ? java.util.Map.of() : java.util.Map.of("velocity", velocity), 0);
+    }
+
+    @Override
+    public void restore(OptimizerState state) {
+        velocity = OptimizerState.slot(state, "velocity");
+    }
+
+    @Override
+    public double learningRate() {
+        return lr;
+    }
+
+    @Override
+    public void setLearningRate(double lr) {
+        this.lr = (float) lr;
     }
 
     @Override

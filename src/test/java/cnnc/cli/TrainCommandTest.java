@@ -41,7 +41,8 @@ class TrainCommandTest {
                 train.out());
         assertTrue(train.out().contains("Test loss: "), train.out());
         List<String> history = Files.readAllLines(out.resolve("history.csv"));
-        assertEquals("epoch,loss,accuracy,val_loss,val_accuracy,seconds", history.get(0));
+        assertEquals("epoch,loss,accuracy,val_loss,val_accuracy,seconds,lr", history.get(0));
+        assertTrue(history.get(1).endsWith(",0.001"), "rmsprop's default rate: " + history.get(1));
         assertEquals(3, history.size());
         BufferedImage plot = ImageIO.read(out.resolve("loss.png").toFile());
         assertTrue(plot.getWidth() > 0);

@@ -19,7 +19,7 @@ class DatasetTest {
         assertArrayEquals(new int[] {5, 6}, tail.labels());
         assertArrayEquals(new float[] {20, 21, 22, 23}, tail.image(1));
         assertEquals(0, three.slice(2, 2).count());
-        assertEquals("Dataset[3 images, 2x2, 10 classes]", three.toString());
+        assertEquals("Dataset[3 images, 2x2x1, 10 classes]", three.toString());
     }
 
     @Test

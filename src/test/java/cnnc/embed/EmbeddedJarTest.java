@@ -44,9 +44,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.OptionalDouble;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CyclicBarrier;
@@ -99,8 +97,8 @@ class EmbeddedJarTest {
         CompiledNetwork compiled = NetworkCompiler.compile(network);
         params = (float[][]) compiled.newParameters();
         GlorotUniform.initialize(compiled.parameters(), params, 7);
-        var config = TrainingConfig.resolve(network.training(), OptionalInt.of(1), OptionalInt.of(32), OptionalLong.of(7),
-                OptionalInt.of(2), OptionalDouble.empty(), 0);
+        var config = TrainingConfig.resolve(network.training(),
+                new TrainingConfig.Overrides(1, 32, 7L, 2, null, null, Map.of(), null, null, null));
         new Trainer(compiled, config, new PrintWriter(Writer.nullWriter()), false).train(params, data.train(), test);
         model = dir.resolve("model.safetensors");
         ModelFiles.save(model, network, params);

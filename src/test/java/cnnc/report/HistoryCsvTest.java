@@ -18,8 +18,8 @@ class HistoryCsvTest {
     @Test
     void golden() throws IOException {
         History history = History.empty()
-                .with(new EpochRecord(1, 0.3801234567, 0.8812, 0.39, 0.8836, 7.25))
-                .with(new EpochRecord(2, 0.0000004, 1.0, Double.NaN, Double.NaN, 12.0004))
+                .with(new EpochRecord(1, 0.3801234567, 0.8812, 0.39, 0.8836, 7.25, 0.001f))
+                .with(new EpochRecord(2, 0.0000004, 1.0, Double.NaN, Double.NaN, 12.0004, 1e-5f))
                 .with(new EpochRecord(3, Double.POSITIVE_INFINITY, 0.1, 2.5, 0.098, 0));
         Locale saved = Locale.getDefault();
         Locale.setDefault(Locale.GERMANY); // a decimal comma must not leak into the file
@@ -27,10 +27,10 @@ class HistoryCsvTest {
             Path file = dir.resolve("out/history.csv");
             HistoryCsv.write(file, history);
             assertEquals(""
-                    + "epoch,loss,accuracy,val_loss,val_accuracy,seconds\n"
-                    + "1,0.380123,0.881200,0.390000,0.883600,7.250\n"
-                    + "2,0.000000,1.000000,nan,nan,12.000\n"
-                    + "3,inf,0.100000,2.500000,0.098000,0.000\n", Files.readString(file));
+                    + "epoch,loss,accuracy,val_loss,val_accuracy,seconds,lr\n"
+                    + "1,0.380123,0.881200,0.390000,0.883600,7.250,0.001\n"
+                    + "2,0.000000,1.000000,nan,nan,12.000,1.0E-5\n"
+                    + "3,inf,0.100000,2.500000,0.098000,0.000,nan\n", Files.readString(file));
             assertEquals(List.of("history.csv"), List.of(file.getParent().toFile().list()));
         } finally {
             Locale.setDefault(saved);
@@ -39,7 +39,7 @@ class HistoryCsvTest {
 
     @Test
     void emptyHistoryIsJustTheHeader() {
-        assertEquals("epoch,loss,accuracy,val_loss,val_accuracy,seconds\n", HistoryCsv.render(History.empty()));
+        assertEquals("epoch,loss,accuracy,val_loss,val_accuracy,seconds,lr\n", HistoryCsv.render(History.empty()));
     }
 
     @Test
