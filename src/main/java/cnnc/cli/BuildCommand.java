@@ -1,6 +1,7 @@
 package cnnc.cli;
 
 import cnnc.codegen.InferenceGenerator;
+import cnnc.codegen.InferenceOptions;
 import cnnc.codegen.JavaGenerator;
 import cnnc.embed.EmbeddedJar;
 import cnnc.embed.MavenCoordinates;
@@ -90,9 +91,10 @@ final class BuildCommand implements Callable<Integer> {
             err.println("cnnc: warning: " + modelFile + " was trained from a different text than " + file
                     + "; its weights fit the shapes, but check that the layers and activations are the same");
         }
-        int positiveClass = ModelFiles.positiveClass(model, modelFile.toString());
+        var options = new InferenceOptions(ModelFiles.positiveClass(model, modelFile.toString()),
+                Sources.normalization(model, modelFile));
         EmbeddedJar jar = Sources.compiling(network, err,
-                () -> EmbeddedJar.build(network, params, packageName, name, coordinates, positiveClass));
+                () -> EmbeddedJar.build(network, params, packageName, name, coordinates, options));
         byte[] bytes = jar.toBytes();
         try {
             AtomicFiles.write(output, bytes);

@@ -45,11 +45,13 @@ final class EvalCommand implements Callable<Integer> {
         float[][] params;
         int positiveClass;
         java.util.List<String> classNames;
+        java.util.Optional<cnnc.data.Normalization> normalization;
         try {
             var weights = Sources.readModel(modelFile);
             params = ModelFiles.load(weights, modelFile.toString(), network);
             positiveClass = ModelFiles.positiveClass(weights, modelFile.toString());
             classNames = ModelFiles.classNames(weights);
+            normalization = Sources.normalization(weights, modelFile);
         } catch (ModelFileException e) {
             throw new CliError(ExitCodes.USAGE_OR_IO, e.getMessage());
         }
@@ -65,6 +67,9 @@ final class EvalCommand implements Callable<Integer> {
                         + " but " + modelFile + " was trained on " + String.join(", ", classNames));
             }
             Trainer.checkFits(network, test);
+            if (normalization.isPresent()) {
+                test = normalization.get().apply(test);
+            }
         } catch (DataException e) {
             throw new CliError(ExitCodes.USAGE_OR_IO, e.getMessage());
         } catch (IllegalArgumentException e) {

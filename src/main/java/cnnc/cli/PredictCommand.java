@@ -52,6 +52,7 @@ final class PredictCommand implements Callable<Integer> {
             throw new CliError(ExitCodes.USAGE_OR_IO, e.getMessage());
         }
         List<String> names = ModelFiles.classNames(file);
+        var normalization = Sources.normalization(file, modelFile);
         int h;
         int w;
         boolean rgb = false;
@@ -79,7 +80,9 @@ final class PredictCommand implements Callable<Integer> {
                 code = ExitCodes.USAGE_OR_IO;
                 continue;
             }
-            net.forward(pixels.values(), 0, 1, false);
+            float[] values = pixels.values();
+            normalization.ifPresent(n -> n.applyInPlace(values, channels(network)));
+            net.forward(values, 0, 1, false);
             float[] p = (float[]) net.output();
             out.println(image + ": " + describe(network, p, outputs, positiveClass, names)
                     + (pixels.inverted() ? " (inverted: dark digit on a light background)" : ""));
@@ -87,6 +90,11 @@ final class PredictCommand implements Callable<Integer> {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /** The input's channels (a vector input counts as one). */
+    private static int channels(Network network) {
+        return network.input() instanceof Shape.Volume v ? v.channels() : 1;
     }
 
     /** @param names the classes' names by label, or empty to name them by number */

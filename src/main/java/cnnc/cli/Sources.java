@@ -78,6 +78,15 @@ final class Sources {
         return compiled(network, Backend.SCALAR, err);
     }
 
+    /** The input normalization a model was trained with, if any; a malformed one is an error naming the file. */
+    static java.util.Optional<cnnc.data.Normalization> normalization(cnnc.io.SafeTensorsFile model, Path file) {
+        try {
+            return cnnc.data.Normalization.fromMetadata(model.metadata().get(cnnc.data.Normalization.METADATA_KEY));
+        } catch (IllegalArgumentException e) {
+            throw new CliError(ExitCodes.USAGE_OR_IO, file + ": " + e.getMessage());
+        }
+    }
+
     /** The --backend option's values, for help and shell completion. */
     static final class BackendNames implements Iterable<String> {
         @Override

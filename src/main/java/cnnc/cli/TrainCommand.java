@@ -4,6 +4,7 @@ import cnnc.codegen.Backend;
 import cnnc.compile.CompiledNetwork;
 import cnnc.data.Dataset;
 import cnnc.data.IdxReader;
+import cnnc.data.Normalization;
 import cnnc.data.TrainTest;
 import cnnc.io.ModelFileException;
 import cnnc.model.Network;
@@ -17,6 +18,7 @@ import cnnc.train.TrainingState;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -65,6 +67,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", description = "train on the first N training images only (quick trials)")
     Integer limit;
 
+    @Option(names = "--normalize", description = "normalize each input channel, (x - mean) / std, with the training "
+            + "images' statistics; the model keeps them, so eval, predict and built jars normalize the same way")
+    boolean normalize;
+
     @Option(names = "--positive-class", paramLabel = "DIGIT", description = "for a network ending in `dense 1 sigmoid`: "
             + "the class it answers yes to (default: the file's `positive`, else 0); kept in the model")
     Integer positiveClass;
@@ -86,6 +92,8 @@ final class TrainCommand implements Callable<Integer> {
     private int resumedEpochs;
     /** The data's class names, kept in the model; empty for digits. */
     private java.util.List<String> classNames = java.util.List.of();
+    /** The input normalization of this run, when --normalize asks for one. */
+    private Optional<Normalization> normalization = Optional.empty();
 
     @Override
     public Integer call() {
@@ -145,7 +153,7 @@ final class TrainCommand implements Callable<Integer> {
             stdout.println("Positive class: digit " + config.positiveClass() + " (the sigmoid's p is the probability of "
                     + config.positiveClass() + ")");
         }
-        results.write(network, result, binary ? config.positiveClass() : -1, classNames, runName + ".cnn", err);
+        results.write(network, result, binary ? config.positiveClass() : -1, classNames, normalization, runName + ".cnn", err);
         stdout.println("Wrote " + outDir.resolve(TrainingResults.MODEL) + ", " + TrainingResults.HISTORY
                 + (results.plotWritten() ? " and " + TrainingResults.PLOT : ""));
         stdout.flush();
@@ -180,11 +188,18 @@ final class TrainCommand implements Callable<Integer> {
             throw new CliError(ExitCodes.INPUT_ERROR, network.source().name() + ": " + e.getMessage());
         }
         DataSplit split = split(train, sets.test(), config);
+        if (normalize) {
+            Normalization norm = Normalization.of(split.train());
+            normalization = Optional.of(norm);
+            split = normalized(split, norm);
+            stdout.println("Normalizing the input: " + norm.toMetadata().replace(";", ", "));
+        }
         MemoryCheck.check(network, Math.min(config.batch(), split.train().count()), config.threads(), "training");
         CompiledNetwork compiled = Sources.compiled(network, chosen, err);
         float[][] params = (float[][]) compiled.newParameters();
         GlorotUniform.initialize(compiled.parameters(), params, config.seed());
         var settings = RunSettings.of(config, chosen, split);
+        settings.put("normalize", normalization.map(Normalization::toMetadata).orElse("no"));
         TrainingState from = null;
         if (resume != null) {
             from = Resumption.load(resume, network, settings, config, params);
@@ -208,6 +223,13 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliError(ExitCodes.INPUT_ERROR, network.source().name() + ": " + e.getMessage());
         }
+    }
+
+    /** Every set of the split normalized, the validation set once when it is the test set. */
+    private static DataSplit normalized(DataSplit split, Normalization norm) {
+        Dataset test = norm.apply(split.test());
+        Dataset validation = split.validation() == split.test() ? test : norm.apply(split.validation());
+        return new DataSplit(norm.apply(split.train()), validation, test, split.heldOut());
     }
 
     private static DataSplit split(Dataset train, Dataset test, TrainingConfig config) {

@@ -1,5 +1,6 @@
 package cnnc.cli;
 
+import cnnc.data.Normalization;
 import cnnc.io.AtomicFiles;
 import cnnc.io.IoReasons;
 import cnnc.io.ModelFileException;
@@ -18,6 +19,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The three files of a training run in {@code --out}. The model is written last and its metadata
@@ -64,8 +66,8 @@ final class TrainingResults {
     }
 
     /** @param positiveClass the binary classifier's digit, or -1 for other networks */
-    void write(Network network, Trainer.Result result, int positiveClass, List<String> classNames, String title,
-            PrintWriter err) {
+    void write(Network network, Trainer.Result result, int positiveClass, List<String> classNames,
+            Optional<Normalization> normalization, String title, PrintWriter err) {
         byte[] history = HistoryCsv.render(result.history()).getBytes(StandardCharsets.UTF_8);
         byte[] plot = draw(result, title, err);
         var metadata = new LinkedHashMap<String, String>();
@@ -75,6 +77,7 @@ final class TrainingResults {
         if (!classNames.isEmpty()) {
             metadata.put(ModelFiles.CLASS_NAMES_KEY, String.join("\n", classNames));
         }
+        normalization.ifPresent(n -> metadata.put(Normalization.METADATA_KEY, n.toMetadata()));
         metadata.put(EPOCH_KEY, Integer.toString(result.keptEpoch()));
         metadata.put(HISTORY_SHA256_KEY, sha256(history));
         try {

@@ -10,11 +10,13 @@ final class InferenceDocs {
     private final Network network;
     private final String className;
     private final int positiveClass;
+    private final boolean normalizes;
 
-    InferenceDocs(Network network, String className, int positiveClass) {
+    InferenceDocs(Network network, String className, InferenceOptions options) {
         this.network = network;
         this.className = className;
-        this.positiveClass = positiveClass;
+        this.positiveClass = options.positiveClass();
+        this.normalizes = options.normalization().isPresent();
     }
 
     String fileName() {
@@ -58,7 +60,9 @@ final class InferenceDocs {
         if (in instanceof Shape.Volume v) {
             values += ", " + v.text() + " in height, width, channels order (channels last, row by row)";
         }
-        return values + ", scaled as during training";
+        return values + ", scaled as during training" + (normalizes
+                ? " before normalization (the class subtracts each channel's training mean and divides by its standard"
+                + " deviation itself)" : "");
     }
 
     String classJavadoc() {

@@ -1,5 +1,6 @@
 package cnnc.codegen;
 
+import cnnc.data.Normalization;
 import cnnc.model.Layer;
 import cnnc.model.Network;
 import cnnc.model.Parameter;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -55,20 +57,22 @@ public final class InferenceGenerator {
     private final ClassSkeleton skeleton;
     private final InferenceDocs docs;
     private final int positiveClass;
+    private final Optional<Normalization> normalization;
     private final List<Parameter> parameters;
     private final String packageName;
     private final String className;
     private final Precision p = Precision.FLOAT;
 
-    private InferenceGenerator(Network network, String packageName, String className, int positiveClass) {
+    private InferenceGenerator(Network network, String packageName, String className, InferenceOptions options) {
         this.network = network;
         this.packageName = packageName;
         this.plan = Plan.of(network, Mode.INFERENCE);
         this.skeleton = new ClassSkeleton(plan, p, Backend.SCALAR);
         this.parameters = skeleton.parameters();
         this.className = className;
-        this.positiveClass = positiveClass;
-        this.docs = new InferenceDocs(network, className, positiveClass);
+        this.positiveClass = options.positiveClass();
+        this.normalization = options.normalization();
+        this.docs = new InferenceDocs(network, className, options);
     }
 
     /**
@@ -77,20 +81,17 @@ public final class InferenceGenerator {
      * @throws IllegalArgumentException if the class name is one the code cannot take ({@link #nameProblem})
      */
     public static GeneratedSource generate(Network network, String packageName, String className) {
-        return generate(network, packageName, className, network.training().positiveClass().orElse(0));
+        return generate(network, packageName, className, InferenceOptions.of(network));
     }
 
-    /**
-     * Generates the class of a network whose single sigmoid unit answers yes for class
-     * {@code positiveClass} (the model's {@code positive_class}); other networks ignore it.
-     */
-    public static GeneratedSource generate(Network network, String packageName, String className, int positiveClass) {
+    /** Generates the class with what its trained model adds ({@link InferenceOptions}). */
+    public static GeneratedSource generate(Network network, String packageName, String className, InferenceOptions options) {
         String name = className != null ? className : JavaGenerator.defaultClassName(network.source().name());
         String problem = nameProblem(name);
         if (problem != null) {
             throw new IllegalArgumentException(problem);
         }
-        return new InferenceGenerator(network, packageName, name, positiveClass).write();
+        return new InferenceGenerator(network, packageName, name, options).write();
     }
 
     /**
@@ -98,12 +99,13 @@ public final class InferenceGenerator {
      * sources to compile and pack together.
      */
     public static List<GeneratedSource> sources(Network network, String packageName, String className) {
-        return sources(network, packageName, className, network.training().positiveClass().orElse(0));
+        return sources(network, packageName, className, InferenceOptions.of(network));
     }
 
-    /** As {@link #sources(Network, String, String)}, with the positive class of a binary classifier. */
-    public static List<GeneratedSource> sources(Network network, String packageName, String className, int positiveClass) {
-        GeneratedSource main = generate(network, packageName, className, positiveClass);
+    /** As {@link #sources(Network, String, String)}, with what the trained model adds. */
+    public static List<GeneratedSource> sources(Network network, String packageName, String className,
+            InferenceOptions options) {
+        GeneratedSource main = generate(network, packageName, className, options);
         var sources = new ArrayList<GeneratedSource>();
         sources.add(main);
         sources.addAll(RuntimeSource.weightsReader(packageName, main.className()));
@@ -168,6 +170,10 @@ public final class InferenceGenerator {
             type.addField(ClassSkeleton.constant("INPUT_SIZE", in.size(), "Values per input."));
         }
         type.addField(ClassSkeleton.constant("OUTPUT_SIZE", network.output().size(), "Values per output."));
+        normalization.ifPresent(n -> {
+            type.addField(floats("INPUT_MEAN", n.mean(), "Each input channel's mean on the training set, subtracted from every input."));
+            type.addField(floats("INPUT_STD", n.std(), "Each input channel's standard deviation on the training set, which divides it."));
+        });
         if (docs.singleProbability()) {
             type.addField(ClassSkeleton.constant("POSITIVE_CLASS", positiveClass,
                     "The class whose probability the single output is: {@link #classify(float[])} answers 1 for it."));
@@ -363,15 +369,30 @@ public final class InferenceGenerator {
         var code = new Code();
         Shape in = network.input();
         String input = plan.input().name();
-        if (ClassSkeleton.sameInBothLayouts(in)) {
+        if (ClassSkeleton.sameInBothLayouts(in) && normalization.isEmpty()) {
             code.line("System.arraycopy(example, 0, " + input + ", n * INPUT_SIZE, INPUT_SIZE)");
+        } else if (ClassSkeleton.sameInBothLayouts(in)) {
+            code.line("int base = n * INPUT_SIZE")
+                    .loop("j", "INPUT_SIZE").line(input + "[base + j] = (example[j] - INPUT_MEAN[0]) / INPUT_STD[0]").close();
         } else {
             code.line("int base = n * INPUT_SIZE");
-            ClassSkeleton.eachInputValue(code, (Shape.Volume) in, (chw, hwc) -> input + "[base + " + chw + "] = example[" + hwc + "]");
+            ClassSkeleton.eachInputValue(code, (Shape.Volume) in, (chw, hwc) -> input + "[base + " + chw + "] = "
+                    + (normalization.isEmpty() ? "example[" + hwc + "]" : "(example[" + hwc + "] - INPUT_MEAN[ch]) / INPUT_STD[ch]"));
         }
         return MethodSpec.methodBuilder("load").addParameter(float[].class, "example").addParameter(int.class, "n")
-                .addJavadoc("Copies one example, given in H, W, C order, into slot {@code n} in C, H, W order.\n")
+                .addJavadoc("Copies one example, given in H, W, C order, into slot {@code n} in C, H, W order"
+                        + (normalization.isEmpty() ? ".\n" : ",\nnormalized per channel as in training.\n"))
                 .addCode(code.build()).build();
+    }
+
+    /** A private float[] constant, each value a float literal that reads back to the same bits. */
+    private static FieldSpec floats(String name, float[] values, String doc) {
+        var init = new StringBuilder("{");
+        for (int i = 0; i < values.length; i++) {
+            init.append(i == 0 ? "" : ", ").append(Precision.FLOAT.literal(values[i]));
+        }
+        return FieldSpec.builder(float[].class, name, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                .addJavadoc(doc + "\n").initializer("$L", init.append("}")).build();
     }
 
     // ------------------------------------------------------------------ reading weights

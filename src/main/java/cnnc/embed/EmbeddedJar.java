@@ -3,6 +3,7 @@ package cnnc.embed;
 import cnnc.Version;
 import cnnc.codegen.GeneratedSource;
 import cnnc.codegen.InferenceGenerator;
+import cnnc.codegen.InferenceOptions;
 import cnnc.compile.CodeSizeException;
 import cnnc.compile.InMemoryCompiler;
 import cnnc.compile.MethodSizeCheck;
@@ -71,12 +72,12 @@ public final class EmbeddedJar {
      */
     public static EmbeddedJar build(Network network, float[][] params, String packageName, String className,
             MavenCoordinates coordinates) {
-        return build(network, params, packageName, className, coordinates, network.training().positiveClass().orElse(0));
+        return build(network, params, packageName, className, coordinates, InferenceOptions.of(network));
     }
 
-    /** As above, for a binary classifier trained with {@code positiveClass} as its "yes". */
+    /** As above, with what the trained model adds: its positive class, its input normalization. */
     public static EmbeddedJar build(Network network, float[][] params, String packageName, String className,
-            MavenCoordinates coordinates, int positiveClass) {
+            MavenCoordinates coordinates, InferenceOptions options) {
         List<Parameter> parameters = Parameter.of(network);
         if (params.length != parameters.size()) {
             throw new IllegalArgumentException("expected " + parameters.size() + " weight arrays, not " + params.length);
@@ -87,7 +88,7 @@ public final class EmbeddedJar {
                         + " values, not " + params[i].length);
             }
         }
-        List<GeneratedSource> sources = InferenceGenerator.sources(network, packageName, className, positiveClass);
+        List<GeneratedSource> sources = InferenceGenerator.sources(network, packageName, className, options);
         Map<String, byte[]> classes = InMemoryCompiler.compile(sources);
         var tooLarge = new ArrayList<Diagnostic>();
         for (byte[] classFile : classes.values()) {

@@ -104,7 +104,7 @@ class TrainingFaultsTest {
         float[][] params = {new float[7840], new float[10]};
         var history = History.empty().with(new EpochRecord(1, 0.5, 0.8, 0.6, 0.7, 1.0));
         var err = new StringWriter();
-        results.write(network, new Trainer.Result(params, history, new Trainer.Metrics(0.6, 0.7), 1, false), -1, java.util.List.of(), "net.cnn",
+        results.write(network, new Trainer.Result(params, history, new Trainer.Metrics(0.6, 0.7), 1, false), -1, java.util.List.of(), java.util.Optional.empty(), "net.cnn",
                 new PrintWriter(err));
         assertTrue(err.toString().contains("cnnc: warning: cannot draw loss.png (UnsatisfiedLinkError: libfontmanager.so"),
                 err.toString());
