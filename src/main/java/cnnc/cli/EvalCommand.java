@@ -3,6 +3,7 @@ package cnnc.cli;
 import cnnc.data.DataException;
 import cnnc.io.ModelFileException;
 import cnnc.model.Network;
+import cnnc.report.JsonOut;
 import cnnc.train.Evaluation;
 import cnnc.train.ModelFiles;
 import cnnc.train.Targets;
@@ -35,6 +36,9 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "worker threads (default: all cores)")
     Integer threads;
 
+    @Option(names = "--json", description = "print the report as one JSON object instead")
+    boolean json;
+
     @Override
     public Integer call() {
         var out = spec.commandLine().getOut();
@@ -59,7 +63,7 @@ final class EvalCommand implements Callable<Integer> {
         var compiled = Sources.compiled(network, err);
         cnnc.data.Dataset test;
         try {
-            var sets = DataInput.load(data, network, Streams.printStream(out));
+            var sets = DataInput.load(data, network, Streams.printStream(err));
             test = sets.test();
             DataChecks.notEmpty(test, "test", data);
             if (!sets.classNames().isEmpty() && !classNames.isEmpty() && !sets.classNames().equals(classNames)) {
@@ -76,6 +80,12 @@ final class EvalCommand implements Callable<Integer> {
             throw new CliError(ExitCodes.INPUT_ERROR, file + ": " + e.getMessage());
         }
         Evaluation result = Evaluation.of(compiled, params, test, Threads.resolve(threads), positiveClass);
+        if (json) {
+            out.println(JsonOut.evaluation(modelFile.toString(), result.loss(), !LossWords.of(network).isEmpty(),
+                    result.accuracy(), test.count(), classLabels(network, positiveClass, classNames, result), result.confusion()));
+            out.flush();
+            return ExitCodes.OK;
+        }
         out.printf(Locale.ROOT, "Test loss: %.4f%s - test accuracy: %.4f (%,d images)%n", result.loss(),
                 LossWords.of(network), result.accuracy(), test.count());
         out.println();
@@ -89,5 +99,21 @@ final class EvalCommand implements Callable<Integer> {
         }
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** The names of the confusion matrix's rows and columns, as the table prints them. */
+    private static java.util.List<String> classLabels(Network network, int positiveClass, java.util.List<String> classNames,
+            Evaluation result) {
+        if (Targets.isBinary(network)) {
+            return java.util.List.of("not " + positiveClass, "is " + positiveClass);
+        }
+        if (!classNames.isEmpty() && classNames.size() == result.confusion().length) {
+            return classNames;
+        }
+        var names = new java.util.ArrayList<String>();
+        for (int i = 0; i < result.confusion().length; i++) {
+            names.add(Integer.toString(i));
+        }
+        return names;
     }
 }

@@ -6,6 +6,7 @@ import cnnc.data.PngImages;
 import cnnc.io.ModelFileException;
 import cnnc.model.Network;
 import cnnc.model.Shape;
+import cnnc.report.JsonOut;
 import cnnc.train.ModelFiles;
 import cnnc.train.Targets;
 import java.nio.file.Path;
@@ -35,6 +36,9 @@ final class PredictCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "image files (PNG)")
     List<Path> images;
+
+    @Option(names = "--json", description = "print one JSON object per image (its class and every output) instead")
+    boolean json;
 
     @Override
     public Integer call() {
@@ -76,7 +80,11 @@ final class PredictCommand implements Callable<Integer> {
             try {
                 pixels = rgb ? PngImages.readRgb(image, h, w) : PngImages.read(image, h, w);
             } catch (DataException e) {
-                err.println("cnnc: " + e.getMessage());
+                if (json) {
+                    out.println(JsonOut.unreadableImage(image.toString(), e.getMessage()));
+                } else {
+                    err.println("cnnc: " + e.getMessage());
+                }
                 code = ExitCodes.USAGE_OR_IO;
                 continue;
             }
@@ -84,6 +92,11 @@ final class PredictCommand implements Callable<Integer> {
             normalization.ifPresent(n -> n.applyInPlace(values, channels(network)));
             net.forward(values, 0, 1, false);
             float[] p = (float[]) net.output();
+            if (json) {
+                out.println(JsonOut.prediction(image.toString(), answer(network, p, outputs, positiveClass, names),
+                        java.util.Arrays.copyOf(p, outputs), pixels.inverted()));
+                continue;
+            }
             out.println(image + ": " + describe(network, p, outputs, positiveClass, names)
                     + (pixels.inverted() ? " (inverted: dark digit on a light background)" : ""));
         }
@@ -114,6 +127,18 @@ final class PredictCommand implements Callable<Integer> {
             s.append(String.format(Locale.ROOT, "; then %s %.3f", name(order[k], names), p[order[k]]));
         }
         return s.append(')').toString();
+    }
+
+    /** The class predict names for the outputs: the top one, or for a binary classifier its digit or "not D". */
+    private static String answer(Network network, float[] p, int outputs, int positiveClass, List<String> names) {
+        if (Targets.isBinary(network)) {
+            return p[0] >= 0.5f ? Integer.toString(positiveClass) : "not " + positiveClass;
+        }
+        int best = 0;
+        for (int i = 1; i < outputs; i++) {
+            best = p[i] > p[best] ? i : best;
+        }
+        return name(best, names);
     }
 
     private static String name(int label, List<String> names) {

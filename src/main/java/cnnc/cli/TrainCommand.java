@@ -177,7 +177,7 @@ final class TrainCommand implements Callable<Integer> {
     /** Data, compiled code, initial weights, then the epochs; every failure is a CliError. */
     private Trainer.Result train(Network network, Backend chosen, TrainingConfig config, Checkpoints checkpoints,
             PrintWriter stdout, PrintWriter err) {
-        TrainTest sets = DataInput.load(data, network, Streams.printStream(stdout));
+        TrainTest sets = DataInput.load(data, network, Streams.printStream(err));
         classNames = sets.classNames();
         DataChecks.notEmpty(sets.train(), "training", data);
         DataChecks.notEmpty(sets.test(), "test", data);

@@ -71,6 +71,44 @@ public final class JsonOut {
         return out.toString();
     }
 
+    /**
+     * eval's report: the test loss (with the l1/l2 penalty when {@code penalized}), accuracy, and the
+     * confusion matrix, rows the true class and columns the predicted one, in the order of {@code classes}.
+     */
+    public static String evaluation(String model, double loss, boolean penalized, double accuracy, int images,
+            List<String> classes, int[][] confusion) {
+        var out = new StringBuilder("{");
+        field(out, "model", model).append(",\"test_loss\":").append(loss).append(",\"loss_includes_penalty\":")
+                .append(penalized).append(",\"accuracy\":").append(accuracy).append(",\"images\":").append(images).append(',');
+        strings(out, "classes", classes).append(",\"confusion\":[");
+        for (int i = 0; i < confusion.length; i++) {
+            out.append(i == 0 ? "[" : ",[");
+            for (int j = 0; j < confusion[i].length; j++) {
+                out.append(j == 0 ? "" : ",").append(confusion[i][j]);
+            }
+            out.append(']');
+        }
+        return out.append("]}").toString();
+    }
+
+    /** predict's answer for one image: the class it picks and every output. */
+    public static String prediction(String image, String answer, float[] outputs, boolean inverted) {
+        var out = new StringBuilder("{");
+        field(out, "image", image).append(',');
+        field(out, "class", answer).append(",\"outputs\":[");
+        for (int i = 0; i < outputs.length; i++) {
+            out.append(i == 0 ? "" : ",").append(outputs[i]);
+        }
+        return out.append("],\"inverted\":").append(inverted).append('}').toString();
+    }
+
+    /** An image predict could not read. */
+    public static String unreadableImage(String image, String problem) {
+        var out = new StringBuilder("{");
+        field(out, "image", image).append(',');
+        return field(out, "error", problem).append('}').toString();
+    }
+
     private static StringBuilder field(StringBuilder out, String name, String value) {
         Json.writeString(out, name);
         out.append(':');

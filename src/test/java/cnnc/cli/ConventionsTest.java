@@ -79,4 +79,44 @@ class ConventionsTest {
         assertEquals(List.of("add `flatten` before `dense`"), error.get("help"));
         assertTrue(((Map<?, ?>) Json.parse(lines[2])).get("error").toString().contains("no such file"), lines[2]);
     }
+
+    @Test
+    void evalAndPredictAsJson(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path cnn = java.nio.file.Files.writeString(dir.resolve("tiny.cnn"), "input 28x28x1\nflatten\ndense 10 softmax\n");
+        java.nio.file.Path out = dir.resolve("out");
+        var train = TrainCommandTest.run("train", cnn.toString(), "--data", TrainCommandTest.slice().toString(), "--out",
+                out.toString(), "--epochs", "1", "--threads", "1");
+        assertEquals(0, train.code(), train.err());
+
+        var eval = TrainCommandTest.run("eval", "--model", out.toString(), cnn.toString(), "--data",
+                TrainCommandTest.slice().toString(), "--json", "--threads", "1");
+        assertEquals(0, eval.code(), eval.err());
+        Map<?, ?> report = (Map<?, ?>) Json.parse(eval.out().trim());
+        List<?> confusion = (List<?>) report.get("confusion");
+        assertEquals(10, confusion.size());
+        long total = 0;
+        for (Object row : confusion) {
+            for (Object v : (List<?>) row) {
+                total += Long.parseLong(v.toString());
+            }
+        }
+        assertEquals(report.get("images").toString(), Long.toString(total));
+        assertEquals(Boolean.FALSE, report.get("loss_includes_penalty"));
+
+        java.nio.file.Path png = dir.resolve("digit.png");
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(28, 28, java.awt.image.BufferedImage.TYPE_BYTE_GRAY),
+                "png", png.toFile());
+        var predict = TrainCommandTest.run("predict", "--model", out.toString(), png.toString(), "missing.png", "--json");
+        assertEquals(2, predict.code());
+        String[] lines = predict.out().trim().split("\n");
+        Map<?, ?> first = (Map<?, ?>) Json.parse(lines[0]);
+        List<?> outputs = (List<?>) first.get("outputs");
+        assertEquals(10, outputs.size());
+        int best = 0;
+        for (int i = 1; i < outputs.size(); i++) {
+            best = Double.parseDouble(outputs.get(i).toString()) > Double.parseDouble(outputs.get(best).toString()) ? i : best;
+        }
+        assertEquals(Integer.toString(best), first.get("class"));
+        assertTrue(((Map<?, ?>) Json.parse(lines[1])).get("error").toString().contains("missing.png"), lines[1]);
+    }
 }
