@@ -29,7 +29,7 @@ statement   : inputStmt
 
 inputStmt      : INPUT dims ;
 convStmt       : CONV number dims convOption* ;
-poolStmt       : POOL poolKind? dims poolOption* ;
+poolStmt       : POOL poolKind? (GLOBAL | dims poolOption*) ;
 flattenStmt    : FLATTEN ;
 denseStmt      : DENSE number denseOption* ;
 dropoutStmt    : DROPOUT number ;
@@ -99,6 +99,7 @@ L1        : 'l1' ;
 L2        : 'l2' ;
 MAX       : 'max' ;
 AVG       : 'avg' ;
+GLOBAL    : 'global' ;
 RELU      : 'relu' ;
 SIGMOID   : 'sigmoid' ;
 TANH      : 'tanh' ;

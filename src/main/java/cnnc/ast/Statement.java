@@ -22,6 +22,9 @@ public sealed interface Statement {
 
     record Pool(Span span, PoolKind kind, Extent window, Optional<IntArg> stride) implements Statement {}
 
+    /** {@code pool max global}: the whole plane to one value per channel. */
+    record GlobalPool(Span span, PoolKind kind) implements Statement {}
+
     record Flatten(Span span) implements Statement {}
 
     record Dense(Span span, IntArg units, Optional<Activation> activation, Optional<RealArg> l1,

@@ -58,7 +58,7 @@ record ConvArithmetic(Shape.Volume in, int kernelHeight, int kernelWidth, int st
         String arithmetic = "floor((" + in.height() + " - " + kernelHeight + " + " + padText(pads[0] + (long) pads[2]) + ")/"
                 + stride + ") + 1 = " + outHeight() + " rows, floor((" + in.width() + " - " + kernelWidth + " + "
                 + padText(pads[1] + (long) pads[3]) + ")/" + stride + ") + 1 = " + outWidth() + " columns";
-        Diagnostic warning = Diagnostic.warning(span, what + " leaves out the last " + ShapeChecker.dropped(rows, cols)
+        Diagnostic warning = Diagnostic.warning(span, what + " leaves out the last " + dropped(rows, cols)
                 + " of the " + in.text() + " input").withNote(arithmetic);
         String fixes = fixes();
         return Optional.of(fixes == null ? warning : warning.withHelp(fixes));
@@ -140,5 +140,27 @@ record ConvArithmetic(Shape.Volume in, int kernelHeight, int kernelWidth, int st
 
     private static String padText(long padTotal) {
         return padTotal % 2 == 0 ? "2*" + padTotal / 2 : Long.toString(padTotal);
+    }
+
+    /** Keras' 'same': out = ceil(in / stride); the odd pixel of padding goes bottom and right. */
+    static int[] samePadding(int h, int w, int kh, int kw, int stride) {
+        int th = samePadTotal(h, kh, stride);
+        int tw = samePadTotal(w, kw, stride);
+        return new int[] {th / 2, tw / 2, th - th / 2, tw - tw / 2};
+    }
+
+    private static int samePadTotal(int in, int k, int stride) {
+        long out = (in + (long) stride - 1) / stride;
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(0, (out - 1) * stride + k - in));
+    }
+
+    /** "row", "3 columns", "row and column": what a window or stride leaves out at the edge. */
+    static String dropped(long rows, long cols) {
+        String r = rows == 1 ? "row" : rows + " rows";
+        String c = cols == 1 ? "column" : cols + " columns";
+        if (rows > 0 && cols > 0) {
+            return r + " and " + c;
+        }
+        return rows > 0 ? r : c;
     }
 }

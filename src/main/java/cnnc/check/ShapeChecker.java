@@ -140,6 +140,8 @@ public final class ShapeChecker {
             current = conv(conv, in, last);
         } else if (s instanceof Statement.Pool pool) {
             current = pool(pool, in);
+        } else if (s instanceof Statement.GlobalPool pool) {
+            current = globalPool(pool, in);
         } else if (s instanceof Statement.Flatten flatten) {
             current = flatten(flatten, in);
         } else if (s instanceof Statement.Dense dense) {
@@ -186,7 +188,7 @@ public final class ShapeChecker {
         int[] pads; // top, left, bottom, right
         Padding padding = s.padding().orElse(new Padding.Valid(s.span()));
         if (padding instanceof Padding.Same) {
-            pads = samePadding(v.height(), v.width(), kh, kw, stride);
+            pads = ConvArithmetic.samePadding(v.height(), v.width(), kh, kw, stride);
         } else {
             int p = padding instanceof Padding.Explicit e ? e.amount() : 0;
             pads = new int[] {p, p, p, p};
@@ -214,18 +216,6 @@ public final class ShapeChecker {
         return out;
     }
 
-    /** Keras' 'same': out = ceil(in / stride); the odd pixel of padding goes bottom and right. */
-    private static int[] samePadding(int h, int w, int kh, int kw, int stride) {
-        int th = samePadTotal(h, kh, stride);
-        int tw = samePadTotal(w, kw, stride);
-        return new int[] {th / 2, tw / 2, th - th / 2, tw - tw / 2};
-    }
-
-    private static int samePadTotal(int in, int k, int stride) {
-        long out = (in + (long) stride - 1) / stride;
-        return (int) Math.min(Integer.MAX_VALUE, Math.max(0, (out - 1) * stride + k - in));
-    }
-
     private Shape pool(Statement.Pool s, Shape in) {
         boolean ok = positiveExtent(s.window().height(), s.window().width(), s.window().span(), "pool size");
         if (s.stride().isPresent()) {
@@ -235,10 +225,7 @@ public final class ShapeChecker {
             return fail();
         }
         if (!(in instanceof Shape.Volume v)) {
-            diagnostics.add(Diagnostic.error(s.span(), "`pool` needs a HxWxC volume, but its input is a vector of " + in.text())
-                    .withNote(origin)
-                    .withHelp("put `pool` layers before `flatten`"));
-            return fail();
+            return notAVolume(s.span(), "`pool`", in, "put `pool` layers before `flatten`");
         }
         int fh = s.window().height();
         int fw = s.window().width();
@@ -260,7 +247,7 @@ public final class ShapeChecker {
         int dropCols = v.width() - ((ow - 1) * stride + fw);
         if (dropRows > 0 || dropCols > 0) {
             diagnostics.add(Diagnostic.warning(s.span(), "`" + text(s) + "` leaves out the last "
-                    + dropped(dropRows, dropCols) + " of the " + v.text() + " input")
+                    + ConvArithmetic.dropped(dropRows, dropCols) + " of the " + v.text() + " input")
                     .withNote("floor((" + v.height() + " - " + fh + ")/" + stride + ") + 1 = " + oh + " rows, floor(("
                             + v.width() + " - " + fw + ")/" + stride + ") + 1 = " + ow + " columns")
                     .withNote(origin));
@@ -270,13 +257,14 @@ public final class ShapeChecker {
         return out;
     }
 
-    static String dropped(long rows, long cols) {
-        String r = rows == 1 ? "row" : rows + " rows";
-        String c = cols == 1 ? "column" : cols + " columns";
-        if (rows > 0 && cols > 0) {
-            return r + " and " + c;
+    /** {@code pool max|avg global}: a volume to a vector of its channels (Keras' GlobalMaxPooling2D and GlobalAveragePooling2D). */
+    private Shape globalPool(Statement.GlobalPool s, Shape in) {
+        if (!(in instanceof Shape.Volume v)) {
+            return in == null ? fail() : notAVolume(s.span(), "`" + text(s) + "`", in, "put it where the input is still a volume");
         }
-        return rows > 0 ? r : c;
+        var out = new Shape.Vector(v.channels());
+        add(new Layer.GlobalPool(name("pool"), v, out, s.span(), text(s), s.kind()));
+        return out;
     }
 
     private Shape flatten(Statement.Flatten s, Shape in) {
@@ -419,6 +407,14 @@ public final class ShapeChecker {
             case SIGMOID -> Loss.BINARY_CROSSENTROPY;
             default -> Loss.MEAN_SQUARED_ERROR;
         };
+    }
+
+    /** An error: a layer that needs a volume got a vector. */
+    private Shape notAVolume(Span span, String what, Shape in, String help) {
+        diagnostics.add(Diagnostic.error(span, what + " needs a HxWxC volume, but its input is a vector of " + in.text())
+                .withNote(origin)
+                .withHelp(help));
+        return fail();
     }
 
     private Shape fail() {

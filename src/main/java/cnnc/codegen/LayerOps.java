@@ -6,6 +6,7 @@ import cnnc.codegen.conv.VectorConvOp;
 import cnnc.codegen.dense.DenseOp;
 import cnnc.codegen.dense.VectorDenseOp;
 import cnnc.codegen.dropout.DropoutOp;
+import cnnc.codegen.pool.GlobalPoolOp;
 import cnnc.codegen.pool.PoolGeometry;
 import cnnc.codegen.pool.PoolOp;
 import cnnc.codegen.pool.VectorPoolOp;
@@ -50,6 +51,11 @@ public final class LayerOps {
             }
 
             @Override
+            public Boolean globalPool(Layer.GlobalPool pool) {
+                return false;
+            }
+
+            @Override
             public Boolean flatten(Layer.Flatten flatten) {
                 return false;
             }
@@ -86,6 +92,11 @@ public final class LayerOps {
             public LayerOp pool(Layer.Pool pool) {
                 PoolGeometry geometry = PoolGeometry.of(pool);
                 return vector ? new VectorPoolOp(ctx, geometry) : new PoolOp(ctx, geometry);
+            }
+
+            @Override
+            public LayerOp globalPool(Layer.GlobalPool pool) {
+                return new GlobalPoolOp(ctx, pool);
             }
 
             @Override

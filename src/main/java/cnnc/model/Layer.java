@@ -98,6 +98,8 @@ public sealed interface Layer {
 
         R pool(Pool pool);
 
+        R globalPool(GlobalPool pool);
+
         R flatten(Flatten flatten);
 
         R dense(Dense dense);
@@ -180,6 +182,20 @@ public sealed interface Layer {
         @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.pool(this);
+        }
+    }
+
+    /** The whole plane to one value per channel: its maximum or its average. A vector of the channels. */
+    record GlobalPool(String name, Shape.Volume in, Shape.Vector out, Span span, String source, PoolKind kind)
+            implements Layer {
+        @Override
+        public String typeLabel() {
+            return kind == PoolKind.MAX ? "GlobalMaxPool" : "GlobalAvgPool";
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.globalPool(this);
         }
     }
 

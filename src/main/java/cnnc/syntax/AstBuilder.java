@@ -232,6 +232,9 @@ final class AstBuilder {
 
     private Statement pool(CnnParser.PoolStmtContext ctx) {
         PoolKind kind = ctx.poolKind() == null || ctx.poolKind().MAX() != null ? PoolKind.MAX : PoolKind.AVG;
+        if (ctx.GLOBAL() != null) {
+            return new Statement.GlobalPool(span(ctx), kind);
+        }
         Extent window = extent(require(ctx.dims()), "pool size");
         var options = new OptionSet("pool");
         Optional<IntArg> stride = Optional.empty();

@@ -53,6 +53,15 @@ class ForwardMatchesReferenceProperties {
         }
     }
 
+    @Example
+    void globalPooling() {
+        for (String source : GradientCheckProperties.GLOBAL_POOLS) {
+            for (Backend backend : Backend.values()) {
+                checkForward(RandomNetworks.parse(source), new Random(7), backend);
+            }
+        }
+    }
+
     /**
      * Layers wider than two vectors: the vector backend's dense tiles then cover several vector
      * pairs, the last one partial (the random networks' dense layers fit in one vector).

@@ -76,6 +76,22 @@ class GradientCheckProperties {
         }
     }
 
+    /** Global pooling, after a ReLU (ties at 0 in the max) and not, into dense layers and straight into the loss. */
+    static final String[] GLOBAL_POOLS = {
+        "input 6x5x3\nconv 4 3x3 relu\npool max global\ndense 3 softmax\n",
+        "input 7x7x2\nconv 3 2x2 tanh\npool avg global\ndense 2 sigmoid\n",
+        "input 5x5x4\npool max global\nsoftmax\n",
+        "input 9x9x1\nconv 5 3x3 pad same relu\npool 2x2\npool avg global\ndense 5 softmax\n"};
+
+    @Example
+    void globalPooling() {
+        for (String source : GLOBAL_POOLS) {
+            for (Backend backend : Backend.values()) {
+                checkGradients(RandomNetworks.parse(source), new Random(9), 9, backend);
+            }
+        }
+    }
+
     /** Kernels over 64 taps take the row-by-row path; with stride 1 also the wide-row one. */
     @Example
     void largeKernelsPassToo() {

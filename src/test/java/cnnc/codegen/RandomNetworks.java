@@ -61,7 +61,12 @@ final class RandomNetworks {
             if (r.nextInt(5) == 0) {
                 src.append("dropout 0.25\n");
             }
-            src.append("flatten\n");
+            // a volume ends in flatten, or now and then in global pooling
+            switch (r.nextInt(6)) {
+                case 0 -> src.append("pool max global\n");
+                case 1 -> src.append("pool avg global\n");
+                default -> src.append("flatten\n");
+            }
         } else {
             src.append("input ").append(2 + r.nextInt(8)).append('\n');
         }

@@ -25,6 +25,8 @@ final class ReferenceNetwork {
                 x = conv(c, (double[][][]) x, params.get(p++), params.get(p++));
             } else if (layer instanceof Layer.Pool pool) {
                 x = pool(pool, (double[][][]) x);
+            } else if (layer instanceof Layer.GlobalPool global) {
+                x = globalPool(global, (double[][][]) x);
             } else if (layer instanceof Layer.Flatten) {
                 x = flatten(x);
             } else if (layer instanceof Layer.Dense d) {
@@ -96,6 +98,24 @@ final class ReferenceNetwork {
                     out[oy][ox][c] = p.kind() == PoolKind.MAX ? max : sum / (p.windowHeight() * p.windowWidth());
                 }
             }
+        }
+        return out;
+    }
+
+    /** Each channel's maximum or mean over its whole plane, as a vector of the channels. */
+    static double[] globalPool(Layer.GlobalPool p, double[][][] in) {
+        int h = in.length, w = in[0].length, channels = in[0][0].length;
+        var out = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            double max = Double.NEGATIVE_INFINITY;
+            double sum = 0;
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    max = Math.max(max, in[y][x][c]);
+                    sum += in[y][x][c];
+                }
+            }
+            out[c] = p.kind() == PoolKind.MAX ? max : sum / (h * w);
         }
         return out;
     }
