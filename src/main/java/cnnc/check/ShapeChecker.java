@@ -31,6 +31,7 @@ public final class ShapeChecker {
 
     private final SourceFile source;
     private final Diagnostics diagnostics;
+    private final ValueRules rules;
     private final List<Layer> layers = new ArrayList<>();
     private final Map<String, Integer> ordinals = new HashMap<>();
     private final TrainingChecker training;
@@ -44,6 +45,7 @@ public final class ShapeChecker {
     private ShapeChecker(Program program, Diagnostics diagnostics) {
         this.source = program.source();
         this.diagnostics = diagnostics;
+        this.rules = new ValueRules(diagnostics, source);
         this.training = new TrainingChecker(source, diagnostics);
     }
 
@@ -160,18 +162,18 @@ public final class ShapeChecker {
     }
 
     private Shape conv(Statement.Conv s, Shape in, boolean last) {
-        boolean ok = positive(s.filters().value(), s.filters().span(), "`conv` needs at least 1 filter");
-        ok &= positiveExtent(s.kernel().height(), s.kernel().width(), s.kernel().span(), "kernel size");
+        boolean ok = rules.positive(s.filters().value(), s.filters().span(), "`conv` needs at least 1 filter");
+        ok &= rules.positiveExtent(s.kernel().height(), s.kernel().width(), s.kernel().span(), "kernel size");
         int stride = s.stride().map(a -> a.value()).orElse(1);
         if (s.stride().isPresent()) {
-            ok &= positive(stride, s.stride().get().span(), "the stride must be at least 1");
+            ok &= rules.positive(stride, s.stride().get().span(), "the stride must be at least 1");
         }
         if (s.padding().orElse(null) instanceof Padding.Explicit p && p.amount() < 0) {
             diagnostics.add(Diagnostic.error(p.span(), "padding must not be negative, not " + p.amount())
                     .withHelp("use `pad 0` (or `pad valid`) for no padding"));
             ok = false;
         }
-        ok &= regularizers(s.l1(), s.l2());
+        ok &= rules.regularizers(s.l1(), s.l2());
         ok &= activationFits(s.activation().orElse(Activation.LINEAR), s.span(), last, false);
         if (!ok || in == null) {
             return fail();
@@ -217,9 +219,9 @@ public final class ShapeChecker {
     }
 
     private Shape pool(Statement.Pool s, Shape in) {
-        boolean ok = positiveExtent(s.window().height(), s.window().width(), s.window().span(), "pool size");
+        boolean ok = rules.positiveExtent(s.window().height(), s.window().width(), s.window().span(), "pool size");
         if (s.stride().isPresent()) {
-            ok &= positive(s.stride().get().value(), s.stride().get().span(), "the stride must be at least 1");
+            ok &= rules.positive(s.stride().get().value(), s.stride().get().span(), "the stride must be at least 1");
         }
         if (!ok || in == null) {
             return fail();
@@ -284,8 +286,8 @@ public final class ShapeChecker {
     }
 
     private Shape dense(Statement.Dense s, Shape in, boolean last) {
-        boolean ok = positive(s.units().value(), s.units().span(), "`dense` needs at least 1 unit");
-        ok &= regularizers(s.l1(), s.l2());
+        boolean ok = rules.positive(s.units().value(), s.units().span(), "`dense` needs at least 1 unit");
+        ok &= rules.regularizers(s.l1(), s.l2());
         ok &= activationFits(s.activation().orElse(Activation.LINEAR), s.span(), last, true);
         var out = ok ? new Shape.Vector(s.units().value()) : null;
         if (ok && last && s.units().value() == 1 && s.activation().orElse(null) == Activation.SOFTMAX) {
@@ -354,35 +356,6 @@ public final class ShapeChecker {
             return false;
         }
         return true;
-    }
-
-    private boolean regularizers(Optional<cnnc.ast.RealArg> l1, Optional<cnnc.ast.RealArg> l2) {
-        boolean ok = true;
-        for (var arg : List.of(l1, l2)) {
-            if (arg.isPresent() && !(arg.get().value() >= 0)) {
-                diagnostics.add(Diagnostic.error(arg.get().span(), "a regularization factor must not be negative, not "
-                        + source.textOf(arg.get().span()))
-                        .withHelp("typical factors are small, e.g. `l2 0.0001`"));
-                ok = false;
-            }
-        }
-        return ok;
-    }
-
-    private boolean positive(long value, Span span, String message) {
-        if (value > 0) {
-            return true;
-        }
-        diagnostics.add(Diagnostic.error(span, message + ", not " + value));
-        return false;
-    }
-
-    private boolean positiveExtent(int h, int w, Span span, String what) {
-        if (h > 0 && w > 0) {
-            return true;
-        }
-        diagnostics.add(Diagnostic.error(span, "the " + what + " must be positive, not " + h + "x" + w));
-        return false;
     }
 
     /** Whether an array of the product of {@code sizes} fits the JVM; the product may exceed a long. */
