@@ -13,6 +13,7 @@ sep         : NEWLINE | SEMI ;
 statement   : inputStmt
             | convStmt
             | poolStmt
+            | padStmt
             | flattenStmt
             | denseStmt
             | dropoutStmt
@@ -30,6 +31,7 @@ statement   : inputStmt
 inputStmt      : INPUT dims ;
 convStmt       : CONV number dims convOption* ;
 poolStmt       : POOL poolKind? (GLOBAL | dims poolOption*) ;
+padStmt        : PAD dims ;
 flattenStmt    : FLATTEN ;
 denseStmt      : DENSE number denseOption* ;
 dropoutStmt    : DROPOUT number ;

@@ -25,6 +25,9 @@ public sealed interface Statement {
     /** {@code pool max global}: the whole plane to one value per channel. */
     record GlobalPool(Span span, PoolKind kind) implements Statement {}
 
+    /** {@code pad P} or {@code pad PHxPW}: zeros around each plane, PH rows above and below, PW columns either side. */
+    record Pad(Span span, Extent amount) implements Statement {}
+
     record Flatten(Span span) implements Statement {}
 
     record Dense(Span span, IntArg units, Optional<Activation> activation, Optional<RealArg> l1,

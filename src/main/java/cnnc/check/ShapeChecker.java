@@ -1,6 +1,7 @@
 package cnnc.check;
 
 import cnnc.ast.Activation;
+import cnnc.ast.Extent;
 import cnnc.ast.Padding;
 import cnnc.ast.Program;
 import cnnc.ast.Statement;
@@ -144,6 +145,8 @@ public final class ShapeChecker {
             current = pool(pool, in);
         } else if (s instanceof Statement.GlobalPool pool) {
             current = globalPool(pool, in);
+        } else if (s instanceof Statement.Pad pad) {
+            current = pad(pad, in);
         } else if (s instanceof Statement.Flatten flatten) {
             current = flatten(flatten, in);
         } else if (s instanceof Statement.Dense dense) {
@@ -266,6 +269,25 @@ public final class ShapeChecker {
         }
         var out = new Shape.Vector(v.channels());
         add(new Layer.GlobalPool(name("pool"), v, out, s.span(), text(s), s.kind()));
+        return out;
+    }
+
+    /** {@code pad P}: zero padding as a layer (Keras' ZeroPadding2D), e.g. 28x28 to LeNet-5's 32x32. */
+    private Shape pad(Statement.Pad s, Shape in) {
+        Extent p = s.amount();
+        if (!rules.positiveExtent(p.height(), p.width(), p.span(), "padding") || in == null) {
+            return fail();
+        }
+        if (!(in instanceof Shape.Volume v)) {
+            return notAVolume(s.span(), "`" + text(s) + "`", in, "pad before `flatten`");
+        }
+        long h = v.height() + 2L * p.height();
+        long w = v.width() + 2L * p.width();
+        if (!fitsArray(s.span(), "the " + h + "x" + w + "x" + v.channels() + " output of `" + text(s) + "`", h, w, v.channels())) {
+            return fail();
+        }
+        var out = new Shape.Volume((int) h, (int) w, v.channels());
+        add(new Layer.Pad(name("pad"), v, out, s.span(), text(s), p.height(), p.width()));
         return out;
     }
 

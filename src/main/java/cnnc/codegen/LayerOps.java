@@ -6,6 +6,7 @@ import cnnc.codegen.conv.VectorConvOp;
 import cnnc.codegen.dense.DenseOp;
 import cnnc.codegen.dense.VectorDenseOp;
 import cnnc.codegen.dropout.DropoutOp;
+import cnnc.codegen.pad.PadOp;
 import cnnc.codegen.pool.GlobalPoolOp;
 import cnnc.codegen.pool.PoolGeometry;
 import cnnc.codegen.pool.PoolOp;
@@ -56,6 +57,11 @@ public final class LayerOps {
             }
 
             @Override
+            public Boolean pad(Layer.Pad pad) {
+                return false;
+            }
+
+            @Override
             public Boolean flatten(Layer.Flatten flatten) {
                 return false;
             }
@@ -97,6 +103,11 @@ public final class LayerOps {
             @Override
             public LayerOp globalPool(Layer.GlobalPool pool) {
                 return new GlobalPoolOp(ctx, pool);
+            }
+
+            @Override
+            public LayerOp pad(Layer.Pad pad) {
+                return new PadOp(ctx, pad);
             }
 
             @Override

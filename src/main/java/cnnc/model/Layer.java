@@ -100,6 +100,8 @@ public sealed interface Layer {
 
         R globalPool(GlobalPool pool);
 
+        R pad(Pad pad);
+
         R flatten(Flatten flatten);
 
         R dense(Dense dense);
@@ -196,6 +198,20 @@ public sealed interface Layer {
         @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.globalPool(this);
+        }
+    }
+
+    /** Zeros around each plane: {@code rows} above and below, {@code columns} left and right (Keras' ZeroPadding2D). */
+    record Pad(String name, Shape.Volume in, Shape.Volume out, Span span, String source, int rows, int columns)
+            implements Layer {
+        @Override
+        public String typeLabel() {
+            return "ZeroPad " + rows + "x" + columns;
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.pad(this);
         }
     }
 

@@ -143,6 +143,8 @@ final class AstBuilder {
             return conv(ctx.convStmt());
         } else if (ctx.poolStmt() != null) {
             return pool(ctx.poolStmt());
+        } else if (ctx.padStmt() != null) {
+            return new Statement.Pad(span(ctx), extent(require(ctx.padStmt().dims()), "padding"));
         } else if (ctx.flattenStmt() != null) {
             return new Statement.Flatten(span(ctx));
         } else if (ctx.denseStmt() != null) {

@@ -81,7 +81,10 @@ class GradientCheckProperties {
         "input 6x5x3\nconv 4 3x3 relu\npool max global\ndense 3 softmax\n",
         "input 7x7x2\nconv 3 2x2 tanh\npool avg global\ndense 2 sigmoid\n",
         "input 5x5x4\npool max global\nsoftmax\n",
-        "input 9x9x1\nconv 5 3x3 pad same relu\npool 2x2\npool avg global\ndense 5 softmax\n"};
+        "input 9x9x1\nconv 5 3x3 pad same relu\npool 2x2\npool avg global\ndense 5 softmax\n",
+        // zero padding as a layer: before a conv, after one, and uneven
+        "input 5x5x2\npad 2\nconv 3 3x3 relu\npad 1x2\npool max global\ndense 3 softmax\n",
+        "input 6x4x1\nconv 2 3x3 tanh\npad 2x1\nflatten\ndense 2 sigmoid\n"};
 
     @Example
     void globalPooling() {

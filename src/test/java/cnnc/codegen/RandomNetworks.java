@@ -31,6 +31,9 @@ final class RandomNetworks {
                     .append(1 + r.nextInt(3)).append('\n');
             int blocks = r.nextInt(3);
             for (int b = 0; b < blocks; b++) {
+                if (r.nextInt(6) == 0) {
+                    src.append(r.nextBoolean() ? "pad 1\n" : "pad 2x1\n");
+                }
                 if (r.nextBoolean()) {
                     src.append("conv ").append(1 + r.nextInt(3)).append(' ')
                             .append(1 + r.nextInt(3)).append('x').append(1 + r.nextInt(3));

@@ -25,6 +25,8 @@ final class ReferenceNetwork {
                 x = conv(c, (double[][][]) x, params.get(p++), params.get(p++));
             } else if (layer instanceof Layer.Pool pool) {
                 x = pool(pool, (double[][][]) x);
+            } else if (layer instanceof Layer.Pad pad) {
+                x = pad(pad, (double[][][]) x);
             } else if (layer instanceof Layer.GlobalPool global) {
                 x = globalPool(global, (double[][][]) x);
             } else if (layer instanceof Layer.Flatten) {
@@ -97,6 +99,17 @@ final class ReferenceNetwork {
                     }
                     out[oy][ox][c] = p.kind() == PoolKind.MAX ? max : sum / (p.windowHeight() * p.windowWidth());
                 }
+            }
+        }
+        return out;
+    }
+
+    /** Zeros around each plane. */
+    static double[][][] pad(Layer.Pad p, double[][][] in) {
+        var out = new double[p.out().height()][p.out().width()][p.out().channels()];
+        for (int y = 0; y < in.length; y++) {
+            for (int x = 0; x < in[0].length; x++) {
+                out[y + p.rows()][x + p.columns()] = in[y][x].clone();
             }
         }
         return out;
