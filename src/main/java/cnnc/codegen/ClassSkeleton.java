@@ -8,13 +8,11 @@ import cnnc.model.Shape;
 import cnnc.plan.Buffer;
 import cnnc.plan.Mode;
 import cnnc.plan.Plan;
-import cnnc.plan.Step;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeSpec;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -43,10 +41,6 @@ final class ClassSkeleton {
         this.backend = backend;
         this.parameters = Parameter.of(plan.network());
         this.ops = LayerOps.of(plan, precision, backend);
-    }
-
-    Plan plan() {
-        return plan;
     }
 
     Network network() {
@@ -213,15 +207,5 @@ final class ClassSkeleton {
     static FieldSpec constant(String name, int value, String doc) {
         return FieldSpec.builder(int.class, name, Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
                 .initializer("$L", value).addJavadoc(doc + "\n").build();
-    }
-
-    /** The steps, for writers that need to know what a step is. */
-    List<Step> steps() {
-        return plan.steps();
-    }
-
-    /** All the ops, in step order. */
-    List<LayerOp> ops() {
-        return new ArrayList<>(ops);
     }
 }

@@ -158,7 +158,7 @@ final class ColumnConvKernels extends ConvKernel {
         String dwide = name + "InputGradWide";
         String dsrc = g.padded() ? name + "PaddedGrad" : step.inGrad().name();
         int gpw = g.gradPaddedWidth();
-        int plane = g.gradPaddedHeight() * gpw;
+        int plane = g.gradPlane();
         String length = g.gradWideName();
         code.loop("n", "batch")
                 .line("int dBase = " + (g.padded() ? "0" : "n * " + g.srcSize()))

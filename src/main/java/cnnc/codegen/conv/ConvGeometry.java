@@ -49,11 +49,6 @@ public record ConvGeometry(Layer.Conv conv, Optional<Layer.Pool> fusedPool, int 
         return c * plane();
     }
 
-    /** Values per example of the unpadded input: {@code c * ih * iw}. */
-    public int inSize() {
-        return c * ih * iw;
-    }
-
     /** Values per example in the output buffer: the fused pool's output, if any, else {@code k * oh * ow}. */
     public int outSize() {
         return fusedPool.map(pool -> pool.out().size()).orElse(k * oh * ow);
