@@ -176,7 +176,24 @@ final class ClassSkeleton {
                 .indent("    ")
                 .skipJavaLangImports(true)
                 .build();
-        return new GeneratedSource(packageName, className, file.toString());
+        return new GeneratedSource(packageName, className, listFieldsTogether(file.toString()));
+    }
+
+    /** A field declaration of one line, without Javadoc or an initializer that calls anything. */
+    private static final java.util.regex.Pattern FIELD_THEN_BLANK = java.util.regex.Pattern.compile(
+            "(?m)(?<!\\*/\\n)^( +)((?:private|public|protected) [^(\\n=]*;)\\n\\n(?=\\1(?:private|public|protected) [^(\\n=]*;$)");
+
+    /**
+     * JavaPoet leaves a blank line between any two members; hand-written classes list their plain
+     * fields together, so the blank lines between two undocumented one-line fields go.
+     */
+    static String listFieldsTogether(String code) {
+        String before;
+        do {
+            before = code;
+            code = FIELD_THEN_BLANK.matcher(code).replaceAll("$1$2\n");
+        } while (!code.equals(before));
+        return code;
     }
 
     Optional<MethodSpec> outputForward() {
