@@ -51,11 +51,13 @@ convOption  : STRIDE number                   # strideOption
             | activation                      # convActivation
             | regularizer                     # convRegularizer
             | FREEZE                          # convFreeze
+            | NOBIAS                          # convNoBias
             ;
 poolOption  : STRIDE number ;
 denseOption : activation                      # denseActivation
             | regularizer                     # denseRegularizer
             | FREEZE                          # denseFreeze
+            | NOBIAS                          # denseNoBias
             ;
 regularizer : (L1 | L2) number ;
 
@@ -97,6 +99,7 @@ PAD       : 'pad' ;
 SAME      : 'same' ;
 VALID     : 'valid' ;
 FREEZE    : 'freeze' ;
+NOBIAS    : 'nobias' ;
 L1        : 'l1' ;
 L2        : 'l2' ;
 MAX       : 'max' ;

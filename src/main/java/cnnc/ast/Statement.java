@@ -17,7 +17,7 @@ public sealed interface Statement {
             implements Statement {}
 
     record Conv(Span span, IntArg filters, Extent kernel, Optional<IntArg> stride, Optional<Padding> padding,
-            Optional<Activation> activation, Optional<RealArg> l1, Optional<RealArg> l2, boolean frozen)
+            Optional<Activation> activation, Optional<RealArg> l1, Optional<RealArg> l2, boolean frozen, boolean bias)
             implements Statement {}
 
     record Pool(Span span, PoolKind kind, Extent window, Optional<IntArg> stride) implements Statement {}
@@ -31,7 +31,7 @@ public sealed interface Statement {
     record Flatten(Span span) implements Statement {}
 
     record Dense(Span span, IntArg units, Optional<Activation> activation, Optional<RealArg> l1,
-            Optional<RealArg> l2, boolean frozen) implements Statement {}
+            Optional<RealArg> l2, boolean frozen, boolean bias) implements Statement {}
 
     record Dropout(Span span, RealArg rate) implements Statement {}
 

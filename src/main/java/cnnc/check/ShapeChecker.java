@@ -217,7 +217,7 @@ public final class ShapeChecker {
         }
         var out = new Shape.Volume((int) dims.outHeight(), (int) dims.outWidth(), s.filters().value());
         add(new Layer.Conv(name("conv"), v, out, s.span(), text(s), kh, kw, stride, pads[0], pads[1], pads[2], pads[3],
-                s.activation().orElse(Activation.LINEAR), real(s.l1()), real(s.l2()), s.frozen()));
+                s.activation().orElse(Activation.LINEAR), real(s.l1()), real(s.l2()), s.frozen(), s.bias()));
         return out;
     }
 
@@ -332,7 +332,7 @@ public final class ShapeChecker {
             return out;
         }
         add(new Layer.Dense(name("dense"), vec, out, s.span(), text(s), s.activation().orElse(Activation.LINEAR),
-                real(s.l1()), real(s.l2()), s.frozen()));
+                real(s.l1()), real(s.l2()), s.frozen(), s.bias()));
         return out;
     }
 

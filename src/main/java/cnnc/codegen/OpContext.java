@@ -59,6 +59,15 @@ public record OpContext(Step step, Precision precision, Mode mode) {
         }
     }
 
+    /**
+     * For a layer written with {@code nobias}: a bias of {@code size} zeros, and in training a
+     * gradient for it that nothing reads, so that the layer's code stays the same and adds nothing.
+     */
+    public List<Scratch> zeroBias(int size) {
+        var zeros = buffer("Bias", String.valueOf(size));
+        return training() ? List.of(zeros, buffer("BiasGrad", String.valueOf(size))) : List.of(zeros);
+    }
+
     /** A per-layer float[] (or double[]) buffer of {@code length} values. */
     public Scratch buffer(String suffix, String length) {
         return Scratch.buffer(precision, name() + suffix, length);

@@ -114,7 +114,7 @@ public sealed interface Layer {
     /** conv K KHxKW: weights laid out [K][C][KH][KW] as PyTorch does. */
     record Conv(String name, Shape.Volume in, Shape.Volume out, Span span, String source, int kernelHeight,
             int kernelWidth, int stride, int padTop, int padLeft, int padBottom, int padRight,
-            Activation activation, double l1, double l2, boolean frozen) implements Layer {
+            Activation activation, double l1, double l2, boolean frozen, boolean bias) implements Layer {
         public int filters() {
             return out.channels();
         }
@@ -125,7 +125,7 @@ public sealed interface Layer {
 
         @Override
         public long params() {
-            return (long) weightCount() + filters();
+            return (long) weightCount() + (bias ? filters() : 0);
         }
 
         @Override
@@ -150,11 +150,10 @@ public sealed interface Layer {
         @Override
         public List<Parameter> parameters() {
             int taps = kernelHeight * kernelWidth;
-            return List.of(
-                    new Parameter(this, name + ".weight", name + "Weight",
-                            new int[] {filters(), in.channels(), kernelHeight, kernelWidth},
-                            in.channels() * taps, filters() * taps),
-                    new Parameter(this, name + ".bias", name + "Bias", new int[] {filters()}, 0, 0));
+            var weight = new Parameter(this, name + ".weight", name + "Weight",
+                    new int[] {filters(), in.channels(), kernelHeight, kernelWidth}, in.channels() * taps, filters() * taps);
+            return bias ? List.of(weight, new Parameter(this, name + ".bias", name + "Bias", new int[] {filters()}, 0, 0))
+                    : List.of(weight);
         }
 
         @Override
@@ -235,7 +234,7 @@ public sealed interface Layer {
 
     /** dense N: weights laid out [N][inputs] as PyTorch's Linear. */
     record Dense(String name, Shape.Vector in, Shape.Vector out, Span span, String source, Activation activation,
-            double l1, double l2, boolean frozen) implements Layer {
+            double l1, double l2, boolean frozen, boolean bias) implements Layer {
         public int units() {
             return out.length();
         }
@@ -246,7 +245,7 @@ public sealed interface Layer {
 
         @Override
         public long params() {
-            return (long) weightCount() + units();
+            return (long) weightCount() + (bias ? units() : 0);
         }
 
         @Override
@@ -266,10 +265,10 @@ public sealed interface Layer {
 
         @Override
         public List<Parameter> parameters() {
-            return List.of(
-                    new Parameter(this, name + ".weight", name + "Weight", new int[] {units(), in.length()},
-                            in.length(), units()),
-                    new Parameter(this, name + ".bias", name + "Bias", new int[] {units()}, 0, 0));
+            var weight = new Parameter(this, name + ".weight", name + "Weight", new int[] {units(), in.length()},
+                    in.length(), units());
+            return bias ? List.of(weight, new Parameter(this, name + ".bias", name + "Bias", new int[] {units()}, 0, 0))
+                    : List.of(weight);
         }
 
         @Override

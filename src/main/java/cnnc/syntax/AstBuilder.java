@@ -199,6 +199,7 @@ final class AstBuilder {
         Optional<RealArg> l1 = Optional.empty();
         Optional<RealArg> l2 = Optional.empty();
         boolean frozen = false;
+        boolean bias = true;
         for (CnnParser.ConvOptionContext option : ctx.convOption()) {
             if (option instanceof CnnParser.StrideOptionContext s) {
                 options.once("stride", s);
@@ -223,13 +224,16 @@ final class AstBuilder {
                 } else {
                     l2 = Optional.of(value);
                 }
+            } else if (option instanceof CnnParser.ConvNoBiasContext b) {
+                options.once("nobias", b);
+                bias = false;
             } else if (option instanceof CnnParser.ConvFreezeContext f) {
                 options.once("freeze", f);
                 frozen = true;
             }
         }
         options.throwIfBroken();
-        return new Statement.Conv(span(ctx), filters, kernel, stride, padding, act, l1, l2, frozen);
+        return new Statement.Conv(span(ctx), filters, kernel, stride, padding, act, l1, l2, frozen, bias);
     }
 
     private Statement pool(CnnParser.PoolStmtContext ctx) {
@@ -255,6 +259,7 @@ final class AstBuilder {
         Optional<RealArg> l1 = Optional.empty();
         Optional<RealArg> l2 = Optional.empty();
         boolean frozen = false;
+        boolean bias = true;
         for (CnnParser.DenseOptionContext option : ctx.denseOption()) {
             if (option instanceof CnnParser.DenseActivationContext a) {
                 options.once("activation", a);
@@ -266,13 +271,16 @@ final class AstBuilder {
                 } else {
                     l2 = Optional.of(value);
                 }
+            } else if (option instanceof CnnParser.DenseNoBiasContext b) {
+                options.once("nobias", b);
+                bias = false;
             } else if (option instanceof CnnParser.DenseFreezeContext f) {
                 options.once("freeze", f);
                 frozen = true;
             }
         }
         options.throwIfBroken();
-        return new Statement.Dense(span(ctx), units, act, l1, l2, frozen);
+        return new Statement.Dense(span(ctx), units, act, l1, l2, frozen, bias);
     }
 
     private RealArg regularizer(CnnParser.RegularizerContext r, OptionSet options) {

@@ -84,7 +84,9 @@ class GradientCheckProperties {
         "input 9x9x1\nconv 5 3x3 pad same relu\npool 2x2\npool avg global\ndense 5 softmax\n",
         // zero padding as a layer: before a conv, after one, and uneven
         "input 5x5x2\npad 2\nconv 3 3x3 relu\npad 1x2\npool max global\ndense 3 softmax\n",
-        "input 6x4x1\nconv 2 3x3 tanh\npad 2x1\nflatten\ndense 2 sigmoid\n"};
+        "input 6x4x1\nconv 2 3x3 tanh\npad 2x1\nflatten\ndense 2 sigmoid\n",
+        // layers without a bias, on every code shape of conv and on dense
+        "input 8x8x2\nconv 3 3x3 relu nobias\npool 2x2\nconv 2 2x2 stride 2 nobias\nflatten\ndense 4 relu nobias\ndense 2 softmax\n"};
 
     @Example
     void globalPooling() {

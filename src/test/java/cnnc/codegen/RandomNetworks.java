@@ -47,7 +47,8 @@ final class RandomNetworks {
                         case 2 -> src.append(" stride 3");
                         default -> { }
                     }
-                    src.append(' ').append(ACTIVATIONS[r.nextInt(ACTIVATIONS.length)]).append('\n');
+                    src.append(' ').append(ACTIVATIONS[r.nextInt(ACTIVATIONS.length)]);
+                    src.append(r.nextInt(5) == 0 ? " nobias\n" : "\n");
                 } else {
                     src.append("pool ").append(r.nextBoolean() ? "max " : "avg ");
                     int f = 1 + r.nextInt(3);
@@ -74,7 +75,8 @@ final class RandomNetworks {
             src.append("input ").append(2 + r.nextInt(8)).append('\n');
         }
         if (r.nextBoolean()) {
-            src.append("dense ").append(2 + r.nextInt(5)).append(' ').append(ACTIVATIONS[r.nextInt(ACTIVATIONS.length)]).append('\n');
+            src.append("dense ").append(2 + r.nextInt(5)).append(' ').append(ACTIVATIONS[r.nextInt(ACTIVATIONS.length)])
+                    .append(r.nextInt(5) == 0 ? " nobias\n" : "\n");
             if (r.nextInt(3) == 0) {
                 src.append("dropout 0.5\n");
             }

@@ -22,7 +22,8 @@ final class ReferenceNetwork {
         int p = 0;
         for (Layer layer : network.layers()) {
             if (layer instanceof Layer.Conv c) {
-                x = conv(c, (double[][][]) x, params.get(p++), params.get(p++));
+                double[] w = params.get(p++);
+                x = conv(c, (double[][][]) x, w, c.bias() ? params.get(p++) : new double[c.filters()]);
             } else if (layer instanceof Layer.Pool pool) {
                 x = pool(pool, (double[][][]) x);
             } else if (layer instanceof Layer.Pad pad) {
@@ -32,7 +33,8 @@ final class ReferenceNetwork {
             } else if (layer instanceof Layer.Flatten) {
                 x = flatten(x);
             } else if (layer instanceof Layer.Dense d) {
-                x = dense(d, (double[]) x, params.get(p++), params.get(p++));
+                double[] w = params.get(p++);
+                x = dense(d, (double[]) x, w, d.bias() ? params.get(p++) : new double[d.units()]);
             } else if (layer instanceof Layer.ActivationLayer a) {
                 x = activate(a.activation(), x);
             }

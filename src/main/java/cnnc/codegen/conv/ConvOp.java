@@ -44,6 +44,9 @@ public final class ConvOp implements LayerOp {
         boolean training = ctx.training();
         String length = g.wideName();
         var scratch = new ArrayList<Scratch>();
+        if (!g.conv().bias()) {
+            scratch.addAll(ctx.zeroBias(g.k()));
+        }
         if (g.padded()) {
             scratch.add(ctx.buffer("Padded", "maxBatch * " + g.srcSize()));
         }

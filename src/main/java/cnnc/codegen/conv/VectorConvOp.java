@@ -69,6 +69,9 @@ public final class VectorConvOp implements LayerOp {
     public List<Scratch> scratch() {
         String slack = " + 2 * SPECIES.length()";
         var scratch = new ArrayList<Scratch>();
+        if (!g.conv().bias()) {
+            scratch.addAll(ctx.zeroBias(g.k()));
+        }
         scratch.add(ctx.buffer("Source", g.c() * g.plane() + slack));
         scratch.add(ctx.rows("Wide", g.k(), g.wideName() + slack));
         if (ctx.training()) {

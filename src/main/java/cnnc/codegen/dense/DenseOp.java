@@ -31,9 +31,11 @@ public final class DenseOp implements LayerOp {
     /** Inputs and outputs (units) per example. */
     final int in, out;
     final String weight, bias;
+    private final Layer.Dense dense;
 
     public DenseOp(OpContext ctx, Layer.Dense dense) {
         this.ctx = ctx;
+        this.dense = dense;
         this.step = ctx.step();
         this.p = ctx.precision();
         this.name = ctx.name();
@@ -57,6 +59,9 @@ public final class DenseOp implements LayerOp {
     /** The working rows, with {@code slack} added to the length of those that vectors run past. */
     List<Scratch> scratch(String slack) {
         var scratch = new ArrayList<Scratch>();
+        if (!dense.bias()) {
+            scratch.addAll(ctx.zeroBias(out));
+        }
         scratch.add(ctx.rows("WeightT", in, out + slack));
         scratch.add(ctx.rows("Sums", BLOCK, out + slack));
         if (!ctx.training()) {
