@@ -67,7 +67,7 @@ scheduleOption  : (EVERY | FACTOR | RATE | MIN | PATIENCE) number ;
 scheduleName    : STEP | EXPONENTIAL | COSINE | PLATEAU ;
 
 poolKind    : MAX | AVG ;
-activation  : RELU | SIGMOID | TANH | SOFTMAX | LINEAR ;
+activation  : RELU | SIGMOID | TANH | SOFTMAX | LINEAR | LEAKYRELU | ELU ;
 dims        : DIMS | INT ;
 number      : MINUS? (INT | REAL) ;
 
@@ -110,6 +110,8 @@ SIGMOID   : 'sigmoid' ;
 TANH      : 'tanh' ;
 SOFTMAX   : 'softmax' ;
 LINEAR    : 'linear' ;
+LEAKYRELU : 'leakyrelu' ;
+ELU       : 'elu' ;
 SGD       : 'sgd' ;
 RMSPROP   : 'rmsprop' ;
 ADAM      : 'adam' ;

@@ -21,6 +21,13 @@ public final class Activations {
                 return p.math("tanh", v);
             case LINEAR:
                 return v;
+            case LEAKYRELU:
+                // max + slope * min: no branch, and exact (one of the two is 0)
+                return "Math.max(" + v + ", " + zero + ") + " + p.literal(Activation.LEAKY_SLOPE) + " * Math.min(" + v + ", "
+                        + zero + ")";
+            case ELU:
+                return "(" + v + " > " + zero + " ? " + v + " : " + p.literal(Activation.ELU_ALPHA) + " * "
+                        + p.math("expm1", v) + ")";
             default:
                 throw new IllegalArgumentException("not elementwise: " + act);
         }
@@ -42,6 +49,13 @@ public final class Activations {
                 return g + " * (" + one + " - " + y + " * " + y + ")";
             case LINEAR:
                 return g;
+            case LEAKYRELU:
+                // as PyTorch: the slope where the input was not above 0 (y > 0 exactly when it was)
+                return g + " * (" + y + " > " + p.literal(0) + " ? " + one + " : " + p.literal(Activation.LEAKY_SLOPE) + ")";
+            case ELU:
+                // y + alpha is alpha * e^x, the derivative below 0, from the output as PyTorch computes it
+                return g + " * (" + y + " > " + p.literal(0) + " ? " + one + " : " + y + " + "
+                        + p.literal(Activation.ELU_ALPHA) + ")";
             default:
                 throw new IllegalArgumentException("not elementwise: " + act);
         }

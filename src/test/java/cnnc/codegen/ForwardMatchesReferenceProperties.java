@@ -54,8 +54,8 @@ class ForwardMatchesReferenceProperties {
     }
 
     @Example
-    void globalPooling() {
-        for (String source : GradientCheckProperties.GLOBAL_POOLS) {
+    void newerLayerKinds() {
+        for (String source : GradientCheckProperties.NEWER_KINDS) {
             for (Backend backend : Backend.values()) {
                 checkForward(RandomNetworks.parse(source), new Random(7), backend);
             }

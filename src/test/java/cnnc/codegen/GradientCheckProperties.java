@@ -76,8 +76,11 @@ class GradientCheckProperties {
         }
     }
 
-    /** Global pooling, after a ReLU (ties at 0 in the max) and not, into dense layers and straight into the loss. */
-    static final String[] GLOBAL_POOLS = {
+    /**
+     * The newer layer kinds: global pooling after a ReLU (ties at 0 in the max) and not, into dense
+     * layers and straight into the loss; zero padding; layers without a bias; leaky ReLU and ELU.
+     */
+    static final String[] NEWER_KINDS = {
         "input 6x5x3\nconv 4 3x3 relu\npool max global\ndense 3 softmax\n",
         "input 7x7x2\nconv 3 2x2 tanh\npool avg global\ndense 2 sigmoid\n",
         "input 5x5x4\npool max global\nsoftmax\n",
@@ -86,11 +89,13 @@ class GradientCheckProperties {
         "input 5x5x2\npad 2\nconv 3 3x3 relu\npad 1x2\npool max global\ndense 3 softmax\n",
         "input 6x4x1\nconv 2 3x3 tanh\npad 2x1\nflatten\ndense 2 sigmoid\n",
         // layers without a bias, on every code shape of conv and on dense
-        "input 8x8x2\nconv 3 3x3 relu nobias\npool 2x2\nconv 2 2x2 stride 2 nobias\nflatten\ndense 4 relu nobias\ndense 2 softmax\n"};
+        "input 8x8x2\nconv 3 3x3 relu nobias\npool 2x2\nconv 2 2x2 stride 2 nobias\nflatten\ndense 4 relu nobias\ndense 2 softmax\n",
+        // leaky ReLU and ELU, as layer options and as layers of their own
+        "input 6x6x2\nconv 3 3x3 leakyrelu\nconv 2 2x2 elu\nflatten\ndense 4 elu\nleakyrelu\ndense 2 softmax\n"};
 
     @Example
-    void globalPooling() {
-        for (String source : GLOBAL_POOLS) {
+    void newerLayerKinds() {
+        for (String source : NEWER_KINDS) {
             for (Backend backend : Backend.values()) {
                 checkGradients(RandomNetworks.parse(source), new Random(9), 9, backend);
             }

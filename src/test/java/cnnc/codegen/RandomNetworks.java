@@ -14,7 +14,7 @@ import java.util.Random;
  * (a kernel may not fit); those come back empty.
  */
 final class RandomNetworks {
-    private static final String[] ACTIVATIONS = {"relu", "sigmoid", "tanh", "linear"};
+    private static final String[] ACTIVATIONS = {"relu", "sigmoid", "tanh", "linear", "leakyrelu", "elu"};
 
     private RandomNetworks() {}
 

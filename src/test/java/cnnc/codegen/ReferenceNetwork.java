@@ -211,6 +211,10 @@ final class ReferenceNetwork {
                 return Math.tanh(v);
             case LINEAR:
                 return v;
+            case LEAKYRELU:
+                return v > 0 ? v : Activation.LEAKY_SLOPE * v;
+            case ELU:
+                return v > 0 ? v : Activation.ELU_ALPHA * Math.expm1(v);
             default:
                 throw new IllegalArgumentException("softmax is not elementwise");
         }
