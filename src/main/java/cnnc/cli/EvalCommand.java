@@ -91,17 +91,13 @@ final class EvalCommand implements Callable<Integer> {
         out.println();
         if (Targets.isBinary(network)) {
             out.println("Positive class: digit " + positiveClass);
-            out.print(result.confusionTable(java.util.List.of("not " + positiveClass, "is " + positiveClass)));
-        } else if (!classNames.isEmpty() && classNames.size() == network.output().size()) {
-            out.print(result.confusionTable(classNames));
-        } else {
-            out.print(result.confusionTable());
         }
+        out.print(result.confusionTable(classLabels(network, positiveClass, classNames, result)));
         out.flush();
         return ExitCodes.OK;
     }
 
-    /** The names of the confusion matrix's rows and columns, as the table prints them. */
+    /** The names of the confusion matrix's rows and columns: "not D" and "is D", the data's class names, or numbers. */
     private static java.util.List<String> classLabels(Network network, int positiveClass, java.util.List<String> classNames,
             Evaluation result) {
         if (Targets.isBinary(network)) {

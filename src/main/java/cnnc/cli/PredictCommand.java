@@ -116,11 +116,7 @@ final class PredictCommand implements Callable<Integer> {
             return String.format(Locale.ROOT, "%s (p=%.3f that it is a %d)", p[0] >= 0.5f ? positiveClass : "not " + positiveClass,
                     p[0], positiveClass);
         }
-        Integer[] order = new Integer[outputs];
-        for (int i = 0; i < outputs; i++) {
-            order[i] = i;
-        }
-        java.util.Arrays.sort(order, (a, b) -> Float.compare(p[b], p[a]));
+        Integer[] order = ranked(p, outputs);
         var s = new StringBuilder().append(name(order[0], names));
         s.append(String.format(Locale.ROOT, " (p=%.3f", p[order[0]]));
         for (int k = 1; k < Math.min(3, outputs); k++) {
@@ -134,11 +130,17 @@ final class PredictCommand implements Callable<Integer> {
         if (Targets.isBinary(network)) {
             return p[0] >= 0.5f ? Integer.toString(positiveClass) : "not " + positiveClass;
         }
-        int best = 0;
-        for (int i = 1; i < outputs; i++) {
-            best = p[i] > p[best] ? i : best;
+        return name(ranked(p, outputs)[0], names);
+    }
+
+    /** The labels from the most likely to the least (ties in label order). */
+    private static Integer[] ranked(float[] p, int outputs) {
+        Integer[] order = new Integer[outputs];
+        for (int i = 0; i < outputs; i++) {
+            order[i] = i;
         }
-        return name(best, names);
+        java.util.Arrays.sort(order, (a, b) -> Float.compare(p[b], p[a]));
+        return order;
     }
 
     private static String name(int label, List<String> names) {

@@ -60,16 +60,7 @@ public record Evaluation(double loss, double accuracy, int[][] confusion, double
         return new Evaluation(loss / n, (double) correct / n, confusion);
     }
 
-    /** The confusion matrix as a table, true classes down, predictions across, named by number. */
-    public String confusionTable() {
-        var names = new java.util.ArrayList<String>();
-        for (int i = 0; i < confusion.length; i++) {
-            names.add(Integer.toString(i));
-        }
-        return confusionTable(names);
-    }
-
-    /** The table with the classes named, e.g. "not 0" and "is 0" for a binary classifier. */
+    /** The confusion matrix as a table, true classes down, predictions across, each named, e.g. "not 0" and "is 0". */
     public String confusionTable(java.util.List<String> names) {
         int k = confusion.length;
         int width = 5;
