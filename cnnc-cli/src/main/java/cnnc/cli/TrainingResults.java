@@ -6,7 +6,7 @@ import cnnc.io.IoReasons;
 import cnnc.io.ModelFileException;
 import cnnc.model.Network;
 import cnnc.report.HistoryCsv;
-import cnnc.report.LossPlot;
+import cnnc.plot.LossPlot;
 import cnnc.train.ModelFiles;
 import cnnc.train.Trainer;
 import java.io.IOException;

@@ -1,10 +1,12 @@
-package cnnc.report;
+package cnnc.plot;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import cnnc.report.EpochRecord;
+import cnnc.report.History;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;

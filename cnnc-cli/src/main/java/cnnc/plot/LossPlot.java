@@ -1,6 +1,8 @@
-package cnnc.report;
+package cnnc.plot;
 
 import cnnc.io.AtomicFiles;
+import cnnc.report.EpochRecord;
+import cnnc.report.History;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code mvn test -Dtest=GoldenSourceTest -Dcnnc.updateGolden=true} and review the diff.
  */
 class GoldenSourceTest {
-    private static final Path GOLDEN = Path.of("src/test/resources/golden");
+    private static final Path GOLDEN = Path.of("cnnc-core/src/test/resources/golden");
 
     @ParameterizedTest
     @ValueSource(strings = {"lab", "mlp", "lenet5", "lenet5-mnist", "binary", "alexnet", "vgg16"})

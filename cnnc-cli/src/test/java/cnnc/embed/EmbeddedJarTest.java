@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cnnc.CliRun;
 import cnnc.Frontend;
 import cnnc.cli.Main;
 import cnnc.compile.CompiledNetwork;
@@ -128,7 +129,7 @@ class EmbeddedJarTest {
     }
 
     static Path sliceDir() throws Exception {
-        return Path.of(EmbeddedJarTest.class.getResource("/mnist-slice/README.txt").toURI()).getParent();
+        return CliRun.mnistSlice();
     }
 
     // ------------------------------------------------------------------ a separate program and JVM

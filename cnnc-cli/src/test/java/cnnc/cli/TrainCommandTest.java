@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cnnc.CliRun;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -26,7 +27,7 @@ class TrainCommandTest {
     }
 
     static Path slice() throws Exception {
-        return Path.of(TrainCommandTest.class.getResource("/mnist-slice/README.txt").toURI()).getParent();
+        return CliRun.mnistSlice();
     }
 
     @Test
