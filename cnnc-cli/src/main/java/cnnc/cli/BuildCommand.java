@@ -81,8 +81,10 @@ final class BuildCommand implements Callable<Integer> {
         }
         SafeTensorsFile model = Sources.readModel(modelFile);
         float[][] params;
+        InferenceOptions options;
         try {
             params = ModelFiles.load(model, modelFile.toString(), network);
+            options = ModelFiles.inferenceOptions(model, modelFile.toString());
         } catch (ModelFileException e) {
             throw new CliError(ExitCodes.USAGE_OR_IO, e.getMessage());
         }
@@ -91,8 +93,6 @@ final class BuildCommand implements Callable<Integer> {
             err.println("cnnc: warning: " + modelFile + " was trained from a different text than " + file
                     + "; its weights fit the shapes, but check that the layers and activations are the same");
         }
-        var options = new InferenceOptions(ModelFiles.positiveClass(model, modelFile.toString()),
-                Sources.normalization(model, modelFile));
         EmbeddedJar jar = Sources.compiling(network, err,
                 () -> EmbeddedJar.build(network, params, packageName, name, coordinates, options));
         byte[] bytes = jar.toBytes();

@@ -9,19 +9,16 @@ import cnnc.compile.CompiledNetwork;
 import cnnc.compile.CompilerUnavailableException;
 import cnnc.compile.NetworkCompiler;
 import cnnc.compile.VectorModuleMissingException;
+import cnnc.diag.DiagnosticPrinter;
+import cnnc.diag.SourceFile;
 import cnnc.io.IoReasons;
 import cnnc.io.ModelFileException;
 import cnnc.io.SafeTensors;
 import cnnc.io.SafeTensorsFile;
 import cnnc.model.Network;
 import cnnc.train.ModelFiles;
-import cnnc.diag.DiagnosticPrinter;
-import cnnc.diag.SourceFile;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -30,28 +27,14 @@ import java.nio.file.Path;
 final class Sources {
     private Sources() {}
 
-    /** Far above any network (VGG-16 is 1 KB), far below what would exhaust memory, e.g. /dev/zero. */
-    static final int MAX_SOURCE_BYTES = 1 << 20;
-
     static SourceFile read(Path path) {
         try {
             if (Files.isDirectory(path)) {
                 throw new CliError(ExitCodes.USAGE_OR_IO, path + " is a directory, not a .cnn file");
             }
-            byte[] bytes;
-            try (var in = Files.newInputStream(path)) {
-                bytes = in.readNBytes(MAX_SOURCE_BYTES + 1);
-            }
-            if (bytes.length > MAX_SOURCE_BYTES) {
-                throw new CliError(ExitCodes.USAGE_OR_IO, "cannot read " + path + ": it is larger than "
-                        + (MAX_SOURCE_BYTES >> 20) + " MB, which no .cnn file needs; is it the right file?");
-            }
-            // Malformed UTF-8 becomes U+FFFD, which the parser reports as an unexpected character.
-            String text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPLACE)
-                    .onUnmappableCharacter(CodingErrorAction.REPLACE)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-            return new SourceFile(path.toString(), text);
+            return SourceFile.read(path);
+        } catch (SourceFile.TooLargeException e) {
+            throw new CliError(ExitCodes.USAGE_OR_IO, e.getMessage());
         } catch (NoSuchFileException e) {
             throw new CliError(ExitCodes.USAGE_OR_IO, "cannot read " + path + ": no such file");
         } catch (IOException e) {

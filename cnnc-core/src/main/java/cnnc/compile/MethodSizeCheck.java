@@ -5,6 +5,7 @@ import cnnc.diag.Span;
 import cnnc.model.Layer;
 import cnnc.model.Network;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 
@@ -42,5 +43,20 @@ public final class MethodSizeCheck {
                         && Character.isUpperCase(method.charAt(l.name().length())))
                 .max(Comparator.comparingInt(l -> l.name().length()))
                 .orElse(null);
+    }
+
+    /**
+     * Every class of a compilation checked together.
+     *
+     * @throws CodeSizeException naming each method past the limit
+     */
+    public static void requireAll(Network network, Collection<byte[]> classFiles) {
+        var tooLarge = new ArrayList<Diagnostic>();
+        for (byte[] classFile : classFiles) {
+            tooLarge.addAll(check(network, classFile));
+        }
+        if (!tooLarge.isEmpty()) {
+            throw new CodeSizeException(tooLarge);
+        }
     }
 }

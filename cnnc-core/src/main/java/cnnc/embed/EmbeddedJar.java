@@ -7,7 +7,6 @@ import cnnc.codegen.InferenceOptions;
 import cnnc.compile.CodeSizeException;
 import cnnc.compile.InMemoryCompiler;
 import cnnc.compile.MethodSizeCheck;
-import cnnc.diag.Diagnostic;
 import cnnc.model.Network;
 import cnnc.model.Parameter;
 import cnnc.train.ModelFiles;
@@ -16,7 +15,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -90,13 +88,7 @@ public final class EmbeddedJar {
         }
         List<GeneratedSource> sources = InferenceGenerator.sources(network, packageName, className, options);
         Map<String, byte[]> classes = InMemoryCompiler.compile(sources);
-        var tooLarge = new ArrayList<Diagnostic>();
-        for (byte[] classFile : classes.values()) {
-            tooLarge.addAll(MethodSizeCheck.check(network, classFile));
-        }
-        if (!tooLarge.isEmpty()) {
-            throw new CodeSizeException(tooLarge);
-        }
+        MethodSizeCheck.requireAll(network, classes.values());
         return new EmbeddedJar(network, sources, classes, ModelFiles.toBytes(network, params), coordinates);
     }
 

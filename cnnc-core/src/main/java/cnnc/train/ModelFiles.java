@@ -1,6 +1,8 @@
 package cnnc.train;
 
 import cnnc.Version;
+import cnnc.codegen.InferenceOptions;
+import cnnc.data.Normalization;
 import cnnc.io.Echo;
 import cnnc.io.ModelFileException;
 import cnnc.io.SafeTensors;
@@ -59,6 +61,21 @@ public final class ModelFiles {
                     + Echo.abbreviate(value, 40) + "`, not a digit 0..9");
         }
         return Integer.parseInt(value);
+    }
+
+    /**
+     * What a trained model adds to its inference class: the positive class and the input
+     * normalization it was trained with.
+     *
+     * @throws ModelFileException for malformed metadata, naming the file
+     */
+    public static InferenceOptions inferenceOptions(SafeTensorsFile file, String fileName) {
+        try {
+            return new InferenceOptions(positiveClass(file, fileName),
+                    Normalization.fromMetadata(file.metadata().get(Normalization.METADATA_KEY)));
+        } catch (IllegalArgumentException e) {
+            throw new ModelFileException(fileName + ": " + e.getMessage());
+        }
     }
 
     /** The bytes {@link #save} writes, e.g. to pack into a jar. */

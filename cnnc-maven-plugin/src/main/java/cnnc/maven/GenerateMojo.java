@@ -1,0 +1,180 @@
+package cnnc.maven;
+
+import cnnc.Version;
+import cnnc.codegen.GeneratedSource;
+import cnnc.codegen.InferenceGenerator;
+import cnnc.codegen.InferenceOptions;
+import cnnc.codegen.JavaGenerator;
+import cnnc.compile.ClassTooLargeException;
+import cnnc.compile.CodeSizeException;
+import cnnc.compile.InMemoryCompiler;
+import cnnc.compile.MethodSizeCheck;
+import cnnc.data.Normalization;
+import cnnc.diag.Diagnostic;
+import cnnc.io.AtomicFiles;
+import cnnc.io.ModelFileException;
+import cnnc.io.SafeTensors;
+import cnnc.io.SafeTensorsFile;
+import cnnc.model.Network;
+import cnnc.train.ModelFiles;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProject;
+
+/**
+ * Generates the inference class of every {@code .cnn} file under the source folder, the class
+ * {@code cnnc build} packs into a jar (it needs only {@code java.base}), and adds the output
+ * folder to the compile sources. Its no-argument constructor reads the weights resource beside
+ * the class ({@code src/main/resources/com/example/digits/LabNetwork.safetensors}); {@code cnnc:train}
+ * writes it there. Unchanged inputs are not generated again.
+ */
+@Mojo(name = "generate", defaultPhase = LifecyclePhase.GENERATE_SOURCES, threadSafe = true)
+public class GenerateMojo extends AbstractMojo {
+    /** The package of {@code .cnn} files directly in the source folder, as {@code cnnc build}'s default. */
+    static final String DEFAULT_PACKAGE = JavaGenerator.DEFAULT_PACKAGE;
+
+    /** The folder holding the {@code .cnn} files, in folders named as their Java packages. */
+    @Parameter(property = "cnnc.sourceDirectory", defaultValue = "${project.basedir}/src/main/cnn")
+    File sourceDirectory;
+
+    /** Where the generated sources go; added to the project's compile sources. */
+    @Parameter(property = "cnnc.outputDirectory", defaultValue = "${project.build.directory}/generated-sources/cnnc")
+    File outputDirectory;
+
+    /** The resources folder where each class's trained weights are, beside the class's package path. */
+    @Parameter(property = "cnnc.resourcesDirectory", defaultValue = "${project.basedir}/src/main/resources")
+    File resourcesDirectory;
+
+    /** Fails the build on warnings too. */
+    @Parameter(property = "cnnc.failOnWarning", defaultValue = "false")
+    boolean failOnWarning;
+
+    /** Skips the goal. */
+    @Parameter(property = "cnnc.skip", defaultValue = "false")
+    boolean skip;
+
+    @Parameter(defaultValue = "${project}", readonly = true, required = true)
+    MavenProject project;
+
+    @Override
+    public void execute() throws MojoExecutionException, MojoFailureException {
+        if (skip) {
+            getLog().info("cnnc: skipped");
+            return;
+        }
+        Path out = outputDirectory.toPath();
+        project.addCompileSourceRoot(out.toString());
+        var files = NetworkFile.find(sourceDirectory.toPath(), DEFAULT_PACKAGE);
+        var networks = new Networks(getLog());
+        var written = new HashSet<Path>();
+        int generated = 0;
+        for (NetworkFile file : files) {
+            Optional<Network> network = networks.check(file.path());
+            if (network.isEmpty()) {
+                continue;
+            }
+            InferenceOptions options = options(network.get(), file);
+            List<GeneratedSource> sources = InferenceGenerator.sources(network.get(), file.packageName(), file.className(), options);
+            List<Path> targets = sources.stream().map(s -> out.resolve(s.relativePath())).toList();
+            written.addAll(targets);
+            Path stamp = stampOf(file);
+            String fingerprint = Fingerprint.of(Version.VERSION, file.qualifiedName(), network.get().source().text(),
+                    Integer.toString(options.positiveClass()), options.normalization().map(Normalization::toMetadata).orElse(""));
+            if (Fingerprint.matches(stamp, fingerprint) && targets.stream().allMatch(Files::isRegularFile)) {
+                getLog().debug("cnnc: " + file.qualifiedName() + " is up to date");
+                continue;
+            }
+            if (!fitsTheJit(network.get(), sources, networks)) {
+                continue;
+            }
+            for (int i = 0; i < sources.size(); i++) {
+                write(targets.get(i), sources.get(i).code());
+            }
+            write(stamp, fingerprint);
+            generated++;
+        }
+        networks.failIfNeeded(failOnWarning);
+        removeStale(out, written);
+        getLog().info("cnnc: " + files.size() + " network" + (files.size() == 1 ? "" : "s") + " in " + sourceDirectory
+                + ", " + generated + " generated into " + out);
+    }
+
+    /** The positive class and normalization of the trained weights, when they are there yet. */
+    private InferenceOptions options(Network network, NetworkFile file) throws MojoFailureException {
+        Path weights = file.weightsIn(resourcesDirectory.toPath());
+        if (!Files.isRegularFile(weights)) {
+            getLog().warn(file.path() + ": no weights at " + weights + " yet; " + file.className()
+                    + "() will fail until they are there. Run mvn cnnc:train -Dcnnc.network=" + file.path()
+                    + ", or copy a trained model.safetensors there");
+            return InferenceOptions.of(network);
+        }
+        try {
+            SafeTensorsFile model = SafeTensors.read(weights);
+            ModelFiles.load(model, weights.toString(), network); // the weights fit the network
+            return ModelFiles.inferenceOptions(model, weights.toString());
+        } catch (ModelFileException e) {
+            throw new MojoFailureException(file.path() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Compiles the sources in memory, as cnnc build does, so that a method too large for HotSpot's JIT is an error here. */
+    private static boolean fitsTheJit(Network network, List<GeneratedSource> sources, Networks networks) {
+        try {
+            try {
+                MethodSizeCheck.requireAll(network, InMemoryCompiler.compile(sources).values());
+            } catch (ClassTooLargeException e) {
+                throw e.asDiagnostics(network);
+            }
+            return true;
+        } catch (CodeSizeException e) {
+            for (Diagnostic d : e.diagnostics()) {
+                networks.log(network.source(), d);
+            }
+            return false;
+        }
+    }
+
+    private Path stampOf(NetworkFile file) {
+        return Path.of(project.getBuild().getDirectory(), "cnnc-stamps", file.qualifiedName() + ".sha256");
+    }
+
+    private static void write(Path target, String text) throws MojoExecutionException {
+        try {
+            Files.createDirectories(target.getParent());
+            AtomicFiles.write(target, text.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new MojoExecutionException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Sources of networks since removed or renamed, so that they do not compile on. */
+    private void removeStale(Path out, Set<Path> written) throws MojoExecutionException {
+        if (!Files.isDirectory(out)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(out)) {
+            for (Path p : walk.filter(Files::isRegularFile).toList()) {
+                if (!written.contains(p)) {
+                    getLog().info("cnnc: removing " + p + ", whose .cnn file is gone");
+                    Files.delete(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new MojoExecutionException("cannot clean " + out + ": " + e.getMessage(), e);
+        }
+    }
+}
