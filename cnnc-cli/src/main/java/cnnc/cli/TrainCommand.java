@@ -217,7 +217,7 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         try {
-            return new Trainer(compiled, config, stdout, Streams.interactive())
+            return new Trainer(compiled, config, err, Streams.interactive())
                     .withCheckpoints(state -> checkpoints.write(state, settings))
                     .train(params, split, from);
         } catch (IllegalArgumentException e) {

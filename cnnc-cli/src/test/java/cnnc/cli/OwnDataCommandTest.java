@@ -29,7 +29,7 @@ class OwnDataCommandTest {
         Path out = dir.resolve("out");
         Run train = run("train", cnn.toString(), "--data", data.toString(), "--out", out.toString(), "--threads", "1");
         assertEquals(0, train.code(), train.err());
-        assertTrue(train.out().contains("on 24 images (validation: 24 test images)"), train.out());
+        assertTrue(train.err().contains("on 24 images (validation: 24 test images)"), train.err());
         assertTrue(train.out().contains("test accuracy: 1.0000 (100.00%)"), "one colour per class is easy: " + train.out());
         assertEquals("ant\ncat\ndog", SafeTensors.read(out.resolve("model.safetensors")).metadata().get("class_names"));
 
@@ -78,7 +78,7 @@ class OwnDataCommandTest {
         Path out = dir.resolve("out");
         Run r = run("train", cnn.toString(), "--data", data.toString(), "--out", out.toString(), "--threads", "1");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("on 40 images (validation: 2 test images)"), r.out());
+        assertTrue(r.err().contains("on 40 images (validation: 2 test images)"), r.err());
         assertTrue(r.out().contains("(100.00%)"), r.out());
         Run eval = run("eval", "--model", out.toString(), cnn.toString(), "--data", data.toString());
         assertEquals(0, eval.code(), eval.err());

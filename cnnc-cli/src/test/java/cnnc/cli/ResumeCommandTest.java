@@ -53,7 +53,7 @@ class ResumeCommandTest {
                 "--threads", "2", "--limit", "300", "--seed", "4", "--resume", stopped.toString(), "--epochs", "4"}, flags));
         assertEquals(0, resumed.code(), resumed.err());
         assertTrue(resumed.out().contains("Resuming from " + stopped.resolve("checkpoint.safetensors") + " after epoch 2"), resumed.out());
-        assertTrue(resumed.out().contains("Epoch 3/4") && !resumed.out().contains("Epoch 2/4"), resumed.out());
+        assertTrue(resumed.err().contains("Epoch 3/4") && !resumed.err().contains("Epoch 2/4"), resumed.err());
 
         SafeTensorsFile a = SafeTensors.read(whole.resolve("model.safetensors"));
         SafeTensorsFile b = SafeTensors.read(stopped.resolve("model.safetensors"));
@@ -106,8 +106,8 @@ class ResumeCommandTest {
         Run resumed = run("train", "--resume", out.toString(), "--epochs", "2", "--data", slice().toString(), "--threads", "2",
                 "--limit", "300", "--seed", "4");
         assertEquals(0, resumed.code(), resumed.err());
-        assertTrue(resumed.out().contains("Training " + out.resolve("checkpoint.safetensors") + "#cnn_source on 300 images"),
-                resumed.out());
+        assertTrue(resumed.err().contains("Training " + out.resolve("checkpoint.safetensors") + "#cnn_source on 300 images"),
+                resumed.err());
         assertEquals(3, Files.readAllLines(out.resolve("history.csv")).size());
 
         Run neither = run("train", "--epochs", "2");

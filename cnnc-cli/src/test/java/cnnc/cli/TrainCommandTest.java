@@ -37,8 +37,8 @@ class TrainCommandTest {
         Path out = dir.resolve("out");
         Run train = run("train", cnn.toString(), "--data", slice().toString(), "--out", out.toString(), "--threads", "2");
         assertEquals(0, train.code(), train.err());
-        assertTrue(train.out().contains("Epoch 2/2"), train.out());
-        assertTrue(train.out().matches("(?s).*40/40 - [0-9.]+s - loss: [0-9.]+ - accuracy: [0-9.]+ - val_loss: [0-9.]+ - val_accuracy: [0-9.]+\n.*"),
+        assertTrue(train.err().contains("Epoch 2/2"), train.err());
+        assertTrue(train.err().matches("(?s).*40/40 - [0-9.]+s - loss: [0-9.]+ - accuracy: [0-9.]+ - val_loss: [0-9.]+ - val_accuracy: [0-9.]+\n.*"),
                 train.out());
         assertTrue(train.out().contains("Test loss: "), train.out());
         List<String> history = Files.readAllLines(out.resolve("history.csv"));

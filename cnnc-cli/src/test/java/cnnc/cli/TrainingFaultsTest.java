@@ -53,7 +53,7 @@ class TrainingFaultsTest {
         Run r = run("train", deeper.toString(), "--data", slice().toString(), "--out", out.toString(), "--epochs", "3",
                 "--limit", "100", "--lr", "1e30");
         assertEquals(1, r.code(), r.out() + r.err());
-        assertTrue(r.out().contains("training diverged"), r.out());
+        assertTrue(r.err().contains("training diverged"), r.err());
         assertTrue(r.err().contains("training diverged; nothing was written, " + out + " is as it was"), r.err());
         assertArrayEquals(model, Files.readAllBytes(out.resolve("model.safetensors")));
         assertArrayEquals(history, Files.readAllBytes(out.resolve("history.csv")));

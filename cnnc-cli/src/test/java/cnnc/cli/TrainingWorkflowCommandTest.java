@@ -36,7 +36,7 @@ class TrainingWorkflowCommandTest {
     void aValidationSplitValidatesOnTrainingImagesAndLeavesTheTestSetToTheReport() throws Exception {
         Run r = train(MLP, "--validation-split", "0.25", "--limit", "400", "--epochs", "2");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("on 300 images (validation: the last 100 training images)"), r.out());
+        assertTrue(r.err().contains("on 300 images (validation: the last 100 training images)"), r.err());
         Matcher reported = Pattern.compile("Test loss: ([0-9.]+) - test accuracy: ([0-9.]+)").matcher(r.out());
         assertTrue(reported.find(), r.out());
         // eval measures the 500 test images; the final report measured the same set, the validation did not
@@ -51,9 +51,9 @@ class TrainingWorkflowCommandTest {
     @Test
     void withoutASplitTheHeaderSaysTheTestSetValidates() throws Exception {
         Run r = train(MLP + "validation split 0.5\n", "--limit", "100", "--epochs", "1");
-        assertTrue(r.out().contains("on 50 images (validation: the last 50 training images)"), "the statement: " + r.out());
+        assertTrue(r.err().contains("on 50 images (validation: the last 50 training images)"), "the statement: " + r.err());
         Run plain = train(MLP, "--limit", "100", "--epochs", "1");
-        assertTrue(plain.out().contains("on 100 images (validation: 500 test images)"), plain.out());
+        assertTrue(plain.err().contains("on 100 images (validation: 500 test images)"), plain.err());
     }
 
     @Test
@@ -61,14 +61,14 @@ class TrainingWorkflowCommandTest {
         Run r = train(MLP, "--patience", "1", "--epochs", "12", "--limit", "100", "--batch", "10", "--lr", "0.01",
                 "--seed", "5");
         assertEquals(0, r.code(), r.err());
-        Matcher restored = Pattern.compile("Restored epoch (\\d+) \\(val_loss ([0-9.]+)\\)").matcher(r.out());
+        Matcher restored = Pattern.compile("Restored epoch (\\d+) \\(val_loss ([0-9.]+)\\)").matcher(r.err());
         assertTrue(restored.find(), r.out());
         int best = Integer.parseInt(restored.group(1));
         List<String> history = Files.readAllLines(dir.resolve("out/history.csv"));
         assertEquals(best + 1 + 1, history.size(), "header, the epochs up to the best, and the one without improvement");
         assertEquals(Double.parseDouble(restored.group(2)), Double.parseDouble(history.get(best).split(",")[3]), 5e-5,
                 history.get(best));
-        assertTrue(r.out().contains("Early stopping: val_loss has not improved for 1 epochs"), r.out());
+        assertTrue(r.err().contains("Early stopping: val_loss has not improved for 1 epochs"), r.err());
         var model = SafeTensors.read(dir.resolve("out/model.safetensors"));
         assertEquals(Integer.toString(best), model.metadata().get(TrainingResults.EPOCH_KEY));
         assertTrue(r.out().contains("Test loss: " + restored.group(2)), "no split: the report is the kept epoch's val_loss\n" + r.out());
@@ -85,25 +85,25 @@ class TrainingWorkflowCommandTest {
         Run r = train(MLP + "optimizer sgd lr 0.05 momentum 0.9\n", "--optimizer", "adam", "--beta1", "0.8", "--epochs", "1",
                 "--limit", "100");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("adam(lr=0.001, beta1=0.8, beta2=0.999, epsilon=1.0E-7)"),
-                "another optimizer than the file's drops the file's options: " + r.out());
+        assertTrue(r.err().contains("adam(lr=0.001, beta1=0.8, beta2=0.999, epsilon=1.0E-7)"),
+                "another optimizer than the file's drops the file's options: " + r.err());
         Run same = train(MLP + "optimizer sgd lr 0.05 momentum 0.9\n", "--momentum", "0.5", "--epochs", "1", "--limit", "100");
-        assertTrue(same.out().contains("sgd(lr=0.05, momentum=0.5)"), same.out());
+        assertTrue(same.err().contains("sgd(lr=0.05, momentum=0.5)"), same.err());
         Run rms = train(MLP, "--optimizer", "rmsprop", "--rho", "0.8", "--epsilon", "1e-6", "--momentum", "0.1",
                 "--epochs", "1", "--limit", "100");
-        assertTrue(rms.out().contains("rmsprop(lr=0.001, rho=0.8, momentum=0.1, epsilon=1.0E-6)"), rms.out());
+        assertTrue(rms.err().contains("rmsprop(lr=0.001, rho=0.8, momentum=0.1, epsilon=1.0E-6)"), rms.err());
     }
 
     @Test
     void scheduleFlagsShowTheRateEachEpochAndWriteItToTheHistory() throws Exception {
         Run r = train(MLP, "--schedule", "step", "--lr-every", "1", "--lr-factor", "0.5", "--epochs", "3", "--limit", "100");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("schedule step(every=1, factor=0.5)"), r.out());
-        assertTrue(r.out().contains("val_accuracy: ") && r.out().contains(" - lr: 2.5000e-04\n"), r.out());
+        assertTrue(r.err().contains("schedule step(every=1, factor=0.5)"), r.err());
+        assertTrue(r.err().contains("val_accuracy: ") && r.err().contains(" - lr: 2.5000e-04\n"), r.err());
         List<String> history = Files.readAllLines(dir.resolve("out/history.csv"));
         assertEquals(List.of("0.001", "5.0E-4", "2.5E-4"), history.subList(1, 4).stream().map(l -> l.substring(l.lastIndexOf(',') + 1)).toList());
         Run fromFile = train(MLP + "schedule exponential rate 0.5\n", "--lr-rate", "0.1", "--epochs", "2", "--limit", "100");
-        assertTrue(fromFile.out().contains(" - lr: 1.0000e-04\n"), "the flag overrides the statement's rate: " + fromFile.out());
+        assertTrue(fromFile.err().contains(" - lr: 1.0000e-04\n"), "the flag overrides the statement's rate: " + fromFile.err());
     }
 
     @Test
