@@ -4,16 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cnnc.CliRun;
 import cnnc.Frontend;
 import cnnc.data.Dataset;
 import cnnc.data.Mnist;
 import cnnc.data.MnistFiles;
 import cnnc.data.Normalization;
 import cnnc.diag.SourceFile;
+import cnnc.io.SafeTensors;
+import cnnc.io.SafeTensorsFile;
 import cnnc.model.Network;
 import cnnc.model.Parameter;
 import cnnc.model.Shape;
 import cnnc.train.GlorotUniform;
+import cnnc.train.ModelFiles;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +27,7 @@ import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -37,6 +42,7 @@ class OnnxRuntimeAgreementTest {
     static final double TOLERANCE = 1e-5;
     private static final int IMAGES = 64;
 
+    private static Path slice;
     private static float[][] digits;
 
     static Stream<Arguments> networks() {
@@ -100,7 +106,7 @@ class OnnxRuntimeAgreementTest {
 
     @BeforeAll
     static void loadDigits() throws URISyntaxException {
-        Path slice = Path.of(OnnxRuntimeAgreementTest.class.getResource("/mnist-slice/README.txt").toURI()).getParent();
+        slice = Path.of(OnnxRuntimeAgreementTest.class.getResource("/mnist-slice/README.txt").toURI()).getParent();
         Dataset test = Mnist.load(MnistFiles.in(slice)).test();
         digits = new float[IMAGES][];
         for (int i = 0; i < IMAGES; i++) {
@@ -148,6 +154,32 @@ class OnnxRuntimeAgreementTest {
         }
         assertTrue(diff <= TOLERANCE, "outputs differ by " + diff);
         assertTrue(withoutNormalization > 1e-3, "normalization changes nothing: " + withoutNormalization);
+    }
+
+    @Test
+    void aNetworkTrainedWithNormalizationAndExportedByTheCommandLine(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("run");
+        CliRun train = CliRun.of("train", "examples/lab.cnn", "--data", slice.toString(), "--epochs", "1", "--limit", "500",
+                "--normalize", "--out", out.toString());
+        assertEquals(0, train.exitCode(), train.transcript());
+        Path onnx = dir.resolve("lab.onnx");
+        CliRun export = CliRun.of("export", "--model", out.toString(), "-o", onnx.toString());
+        assertEquals(0, export.exitCode(), export.transcript());
+
+        Network network = network(read("examples/lab.cnn"));
+        SafeTensorsFile model = SafeTensors.read(out.resolve("model.safetensors"));
+        float[][] params = ModelFiles.load(model, "model.safetensors", network);
+        var normalization = Normalization.fromMetadata(model.metadata().get(Normalization.METADATA_KEY));
+        assertTrue(normalization.isPresent());
+        float[][] expected = InferenceClass.predict(network, params, normalization, digits);
+        OnnxRuntimeRun run = OnnxRuntimeRun.of(Files.readAllBytes(onnx), digits, 28, 28, 1);
+        double diff = 0;
+        for (int n = 0; n < IMAGES; n++) {
+            diff = Math.max(diff, maxAbsDiff(expected[n], run.example(n)));
+        }
+        System.out.printf("lab trained one epoch, exported by the command line: max |ONNX Runtime - inference class| = %.3g%n",
+                diff);
+        assertTrue(diff <= TOLERANCE, "outputs differ by " + diff);
     }
 
     @Test
