@@ -69,8 +69,13 @@ public final class OnnxExport {
             tensor = graph.node("to_nchw", "Transpose", List.of(tensor), INPUT + "/nchw",
                     "the input from channels last to channels first", ints("perm", 0, 3, 1, 2));
         }
-        for (Layer layer : network.layers()) {
-            tensor = layers.add(layer, tensor);
+        List<Layer> all = network.layers();
+        for (int i = 0; i < all.size(); i++) {
+            tensor = layers.add(all.get(i), tensor);
+            if (i < all.size() - 1 || network.output() instanceof Shape.Volume) {
+                // each layer's shape on its edge, for graph viewers; the last one's is the graph output's
+                graph.proto().addValueInfo(value(tensor, channelsFirst(all.get(i).out())));
+            }
         }
         if (network.output() instanceof Shape.Volume) {
             graph.node("to_nhwc", "Transpose", List.of(tensor), OUTPUT, "the result back to channels last, as the input",
@@ -78,7 +83,7 @@ public final class OnnxExport {
         } else {
             graph.renameLastOutput(OUTPUT);
         }
-        graph.proto().addInput(value(INPUT, network.input())).addOutput(value(OUTPUT, network.output()))
+        graph.proto().addInput(value(INPUT, sizes(network.input()))).addOutput(value(OUTPUT, sizes(network.output())))
                 .setDocString(network.source().text());
         return ModelProto.newBuilder().setIrVersion(IR_VERSION)
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
@@ -129,16 +134,22 @@ public final class OnnxExport {
         return byName;
     }
 
-    /** A float tensor with a symbolic batch size: N x H x W x C for a volume (channels last), N x L for a vector. */
-    private static ValueInfoProto value(String name, Shape shape) {
+    /** A float tensor of the given sizes after a symbolic batch size. */
+    private static ValueInfoProto value(String name, int[] sizes) {
         var dims = TensorShapeProto.newBuilder().addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(BATCH));
-        for (int d : sizes(shape)) {
+        for (int d : sizes) {
             dims.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
         }
         return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
                 TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT.getNumber()).setShape(dims))).build();
     }
 
+    /** The sizes inside the graph: C x H x W for a volume. */
+    private static int[] channelsFirst(Shape shape) {
+        return shape instanceof Shape.Volume v ? new int[] {v.channels(), v.height(), v.width()} : new int[] {shape.size()};
+    }
+
+    /** The sizes of the input and output: H x W x C for a volume (channels last), L for a vector. */
     private static int[] sizes(Shape shape) {
         return shape instanceof Shape.Volume v ? new int[] {v.height(), v.width(), v.channels()}
                 : new int[] {shape.size()};

@@ -57,6 +57,10 @@ class OnnxGraphTest {
                 "dense2/softmax Softmax(dense2/Gemm) -> output"),
                 graph.getNodeList().stream().map(OnnxGraphTest::describe).toList());
         assertEquals("conv 10 3x3 relu", graph.getNode(1).getDocString());
+        // each layer's shape inside the graph, channels first, where viewers show it
+        assertEquals(List.of("conv1: N x 10 x 26 x 26", "pool1: N x 10 x 13 x 13", "conv2: N x 5 x 11 x 11",
+                "pool2: N x 5 x 5 x 5", "flatten1: N x 125", "dense1: N x 64"),
+                graph.getValueInfoList().stream().map(OnnxGraphTest::describe).toList());
     }
 
     @Test
