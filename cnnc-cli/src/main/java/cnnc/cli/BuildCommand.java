@@ -88,11 +88,7 @@ final class BuildCommand implements Callable<Integer> {
         } catch (ModelFileException e) {
             throw new CliError(ExitCodes.USAGE_OR_IO, e.getMessage());
         }
-        String trainedFrom = model.metadata().get(ModelFiles.SOURCE_KEY);
-        if (trainedFrom != null && !trainedFrom.equals(network.source().text())) {
-            err.println("cnnc: warning: " + modelFile + " was trained from a different text than " + file
-                    + "; its weights fit the shapes, but check that the layers and activations are the same");
-        }
+        Sources.warnIfTrainedFromAnotherText(model, modelFile, network, file, err);
         EmbeddedJar jar = Sources.compiling(network, err,
                 () -> EmbeddedJar.build(network, params, packageName, name, coordinates, options));
         byte[] bytes = jar.toBytes();

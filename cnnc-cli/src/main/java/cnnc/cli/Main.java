@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "cnnc", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Compile .cnn network descriptions into specialized Java, train and pack them.",
         subcommands = {CheckCommand.class, SummaryCommand.class, GenerateCommand.class, TrainCommand.class, BuildCommand.class,
+                ExportCommand.class,
                 EvalCommand.class, PredictCommand.class, CommandLine.HelpCommand.class,
                 AutoComplete.GenerateCompletion.class})
 public final class Main implements Runnable {

@@ -124,6 +124,15 @@ final class Sources {
         return result.network().orElseThrow(() -> new CliError(ExitCodes.INPUT_ERROR, null));
     }
 
+    /** Weights from another text of the network fit its shapes, yet may have been trained with other activations. */
+    static void warnIfTrainedFromAnotherText(SafeTensorsFile model, Path modelFile, Network network, Path file, PrintWriter err) {
+        String trainedFrom = model.metadata().get(ModelFiles.SOURCE_KEY);
+        if (trainedFrom != null && !trainedFrom.equals(network.source().text())) {
+            err.println("cnnc: warning: " + modelFile + " was trained from a different text than " + file
+                    + "; its weights fit the shapes, but check that the layers and activations are the same");
+        }
+    }
+
     static SafeTensorsFile readModel(Path path) {
         try {
             return SafeTensors.read(path);

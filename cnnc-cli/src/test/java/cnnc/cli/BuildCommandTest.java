@@ -4,12 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import cnnc.Frontend;
-import cnnc.model.Parameter;
-import cnnc.diag.SourceFile;
-import cnnc.model.Network;
-import cnnc.train.GlorotUniform;
-import cnnc.train.ModelFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -36,18 +30,8 @@ class BuildCommandTest {
         return new Run(code, out.toString(), err.toString());
     }
 
-    /** Random weights for the network of {@code text}, saved as training saves them. */
     private Path weights(String name, String text) throws IOException {
-        Network network = Frontend.compile(new SourceFile(name, text)).network().orElseThrow();
-        List<Parameter> parameters = Parameter.of(network);
-        float[][] params = new float[parameters.size()][];
-        for (int i = 0; i < params.length; i++) {
-            params[i] = new float[parameters.get(i).size()];
-        }
-        GlorotUniform.initialize(parameters, params, 3);
-        Path file = dir.resolve(name.replace('/', '_') + ".safetensors");
-        ModelFiles.save(file, network, params);
-        return file;
+        return RandomModels.save(dir, name, text);
     }
 
     private Path labWeights() throws IOException {
