@@ -26,8 +26,18 @@ public final class MethodSizeCheck {
                 continue;
             }
             Layer layer = owner(network, m.name());
-            Span span = layer == null ? new Span(0, 1, 1, 1) : layer.span();
-            problems.add(Diagnostic.error(span, String.format(java.util.Locale.ROOT,
+            if (layer == null) {
+                // the constructor and the passes that call every layer grow with the layer count
+                List<Layer> layers = network.layers();
+                Span span = layers.isEmpty() ? new Span(0, 1, 1, 1) : layers.get(layers.size() - 1).span();
+                problems.add(Diagnostic.error(span, String.format(java.util.Locale.ROOT,
+                                "the network's %,d layers make the generated method %s %,d bytes of bytecode, over"
+                                        + " HotSpot's limit of %,d", layers.size(), m.name(), m.codeLength(), HUGE_METHOD_LIMIT))
+                        .withNote("HotSpot never JIT-compiles a method that large, so it would run interpreted")
+                        .withHelp("use fewer layers"));
+                continue;
+            }
+            problems.add(Diagnostic.error(layer.span(), String.format(java.util.Locale.ROOT,
                             "the generated method %s is %,d bytes of bytecode, over HotSpot's limit of %,d",
                             m.name(), m.codeLength(), HUGE_METHOD_LIMIT))
                     .withNote("HotSpot never JIT-compiles a method that large, so it would run interpreted")

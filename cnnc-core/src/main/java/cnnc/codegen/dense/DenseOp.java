@@ -29,8 +29,8 @@ public final class DenseOp implements LayerOp {
     private final Precision p;
     private final String name;
     /** Inputs and outputs (units) per example. */
-    final int in, out;
-    final String weight, bias;
+    private final int in, out;
+    private final String weight, bias;
     private final Layer.Dense dense;
 
     public DenseOp(OpContext ctx, Layer.Dense dense) {
@@ -47,36 +47,31 @@ public final class DenseOp implements LayerOp {
 
     @Override
     public List<MethodSpec> methods() {
-        return !ctx.training() ? List.of(forward()) : List.of(forward(), backward(), backwardWeights(), backwardInput());
+        return !ctx.training() ? List.of(forward()) : List.of(forward(), backward(ctx), backwardWeights(), backwardInput());
     }
 
 
     @Override
     public List<Scratch> scratch() {
-        return scratch("");
-    }
-
-    /** The working rows, with {@code slack} added to the length of those that vectors run past. */
-    List<Scratch> scratch(String slack) {
         var scratch = new ArrayList<Scratch>();
         if (!dense.bias()) {
             scratch.addAll(ctx.zeroBias(out));
         }
-        scratch.add(ctx.rows("WeightT", in, out + slack));
-        scratch.add(ctx.rows("Sums", BLOCK, out + slack));
+        scratch.add(ctx.rows("WeightT", in, String.valueOf(out)));
+        scratch.add(ctx.rows("Sums", BLOCK, String.valueOf(out)));
         if (!ctx.training()) {
             scratch.add(Scratch.flag(name + "Transposed"));
         } else {
-            scratch.add(ctx.rows("WeightRows", out, in + slack));
+            scratch.add(ctx.rows("WeightRows", out, String.valueOf(in)));
             scratch.add(ctx.rows("WeightGradRows", out, String.valueOf(in)));
             scratch.add(ctx.rows("InputRows", BLOCK, String.valueOf(in)));
-            scratch.add(ctx.rows("InputGradRows", BLOCK, in + slack));
+            scratch.add(ctx.rows("InputGradRows", BLOCK, String.valueOf(in)));
         }
         return scratch;
     }
 
     /** Copies the sums of examples n..n+count-1 into the output, activated; closes the example loop. */
-    void copyOutSums(Code code) {
+    private void copyOutSums(Code code) {
         String y = step.out().name();
         code.loop("b", "count")
                 .line("int ob = (n + b) * " + out)
@@ -93,7 +88,7 @@ public final class DenseOp implements LayerOp {
     }
 
     /** Declares v0..v3: element {@code index} of examples n..n+3 of {@code array}, zero past the batch. */
-    void blockValues(Code code, String prefix, String array, int width, String index) {
+    private void blockValues(Code code, String prefix, String array, int width, String index) {
         for (int b = 0; b < BLOCK; b++) {
             String value = array + "[(n + " + b + ") * " + width + " + " + index + "]";
             code.line(p.keyword() + " " + prefix + b + " = " + (b == 0 ? value : "count > " + b + " ? " + value + " : " + p.literal(0)));
@@ -150,14 +145,15 @@ public final class DenseOp implements LayerOp {
         return ctx.method("Forward", "Forward pass: the bias plus each nonzero input times its row of the transposed weights.", code.build());
     }
 
-    MethodSpec backward() {
+    /** The backward pass of either backend: the weight gradients, then the input's when wanted. */
+    static MethodSpec backward(OpContext ctx) {
         var code = new Code();
-        code.line(name + "BackwardWeights(batch)");
+        code.line(ctx.name() + "BackwardWeights(batch)");
         ctx.callInputBackward(code);
         return ctx.method("Backward", "Backward pass: gradients of the bias, the weights and the input.", code.build());
     }
 
-    MethodSpec backwardWeights() {
+    private MethodSpec backwardWeights() {
         String g = step.outGrad().name();
         String x = step.in().name();
         String gradRows = name + "WeightGradRows";

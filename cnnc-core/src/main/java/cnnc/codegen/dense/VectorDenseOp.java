@@ -1,5 +1,6 @@
 package cnnc.codegen.dense;
 
+import cnnc.codegen.Activations;
 import cnnc.codegen.Backend;
 import cnnc.codegen.Code;
 import cnnc.codegen.LayerOp;
@@ -10,29 +11,36 @@ import cnnc.codegen.VectorTypes;
 import cnnc.model.Layer;
 import cnnc.plan.Step;
 import com.palantir.javapoet.MethodSpec;
-import java.util.ArrayList;
 import java.util.List;
 import javax.lang.model.element.Modifier;
 
 /**
- * A fully connected layer for the {@link Backend#VECTOR} backend. The scalar op's loops keep
- * their sums in memory (C2 holds no vector sum in a register), a load and a store per
- * multiply-add. Here the forward pass and the input gradient run in tiles of four examples by
- * two vectors of outputs whose sums stay in registers: each weight vector loaded feeds four
- * multiply-adds. The weight gradient keeps the scalar op's code.
- *
- * <p>Rows are padded by two vectors of zeros, so a tile may run past the last unit or input; what
- * lands there is never copied out.
+ * A fully connected layer for the {@link Backend#VECTOR} backend: its three products as
+ * register-blocked matrix products on the Vector API, each a tile of sixteen vector sums that stay
+ * in registers, so that every vector loaded feeds four multiply-adds.
+ * <ul>
+ * <li>forward, {@code y[b][j] = bias[j] + sum over i of x[b][i] w[j][i]}: four examples by four
+ *     units, the sums running along the rows of both, which lie in memory as they are (no
+ *     transposed copy of the weights at each step);
+ * <li>input gradient, {@code dx[b][i] = sum over j of dy[b][j] w[j][i]}: four examples by four
+ *     vectors of inputs, each weight vector times four broadcast output gradients;
+ * <li>weight gradient, {@code dw[j][i] += sum over b of dy[b][j] x[b][i]}: four units by four
+ *     vectors of inputs, summed over the whole batch in registers and added to the gradient once.
+ * </ul>
+ * Where the sizes do not divide, tiles of one unit or one vector and then scalar loops finish the
+ * work; examples past the end of a batch read the last example again and are not stored, so no
+ * test runs inside the loops.
  */
 public final class VectorDenseOp implements LayerOp {
-    private static final int BLOCK = DenseOp.BLOCK;
+    private static final int EXAMPLES = DenseOp.BLOCK;
+    /** Units, or vectors of inputs, per tile. */
+    private static final int WIDE = 4;
 
     private final OpContext ctx;
     private final Step step;
     private final Precision p;
     private final String name;
-    /** The scalar op, whose weight gradient and output copy this one shares. */
-    private final DenseOp scalar;
+    private final Layer.Dense dense;
     private final String vt;
     private final int in, out;
     private final String weight, bias;
@@ -42,108 +50,245 @@ public final class VectorDenseOp implements LayerOp {
         this.step = ctx.step();
         this.p = ctx.precision();
         this.name = ctx.name();
-        this.scalar = new DenseOp(ctx, dense);
+        this.dense = dense;
         vt = VectorTypes.vectorClass(p);
-        in = scalar.in;
-        out = scalar.out;
-        weight = scalar.weight;
-        bias = scalar.bias;
+        in = dense.in().length();
+        out = dense.units();
+        weight = name + "Weight";
+        bias = name + "Bias";
     }
 
     @Override
     public List<Scratch> scratch() {
-        String slack = " + 2 * SPECIES.length()";
-        var scratch = new ArrayList<>(scalar.scratch(slack));
-        scratch.add(ctx.buffer("BiasPadded", out + slack));
-        return scratch;
+        return dense.bias() ? List.of() : ctx.zeroBias(out);
     }
 
     @Override
     public List<MethodSpec> methods() {
         if (!ctx.training()) {
-            return List.of(forward());
+            return List.of(forward(), forwardTile(WIDE), forwardTile(1));
         }
-        return List.of(forward(), scalar.backward(), scalar.backwardWeights(), backwardInput(), forwardTile(), inputTile());
+        return List.of(forward(), DenseOp.backward(ctx), backwardWeights(), backwardInput(), forwardTile(WIDE), forwardTile(1),
+                weightTile(WIDE, WIDE), weightTile(WIDE, 1), weightTile(1, WIDE), weightTile(1, 1),
+                inputTile(WIDE), inputTile(1));
+    }
+
+    private String zero() {
+        return vt + ".zero(SPECIES)";
+    }
+
+    private String load(String array, String index) {
+        return vt + ".fromArray(SPECIES, " + array + ", " + index + ")";
+    }
+
+    /** Declares xo0..xo3: where examples n..n+3 start in an array of rows of {@code width}, the last one repeated past the batch. */
+    private void exampleOffsets(Code code, String prefix, int width) {
+        code.line("int " + prefix + "0 = n * " + width);
+        for (int b = 1; b < EXAMPLES; b++) {
+            code.line("int " + prefix + b + " = (n + Math.min(" + b + ", count - 1)) * " + width);
+        }
     }
 
     private MethodSpec forward() {
-        String wt = name + "WeightT";
         var code = new Code();
-        code.loop("j", out).line("int wb = j * " + in)
-                .loop("i", in).line(wt + "[i][j] = " + weight + "[wb + i]").close()
-                .close();
-        code.line("System.arraycopy(" + bias + ", 0, " + name + "BiasPadded, 0, " + out + ")")
-                .line("int V = SPECIES.length()");
-        code.open("for (int n = 0; n < batch; n += " + BLOCK + ")")
-                .line("int count = Math.min(" + BLOCK + ", batch - n)")
-                .open("for (int j = 0; j < " + out + "; j += 2 * V)")
-                .line(name + "ForwardTile(n, count, j)")
-                .close();
-        scalar.copyOutSums(code);
-        return ctx.method("Forward", "Forward pass: the bias plus the weights times the input, with the Vector API.", code.build());
+        // units outermost: a tile's four weight rows stay in the first-level cache for the whole
+        // batch, whose inputs stream from the second; the other way round the weights, megabytes
+        // in a wide layer, would stream from the third for every four examples
+        code.line("int unit = 0");
+        for (int units : new int[] {WIDE, 1}) {
+            code.open(units == 1 ? "for (; unit < " + out + "; unit++)" : "for (; unit <= " + (out - WIDE) + "; unit += " + WIDE + ")")
+                    .open("for (int n = 0; n < batch; n += " + EXAMPLES + ")")
+                    .line(name + "ForwardTile" + units + "(n, Math.min(" + EXAMPLES + ", batch - n), unit)")
+                    .close().close();
+        }
+        String y = step.out().name();
+        code.loop("b", "batch").line("int ob = b * " + out);
+        Activations.activateRange(code, p, step.activation(), y, "ob", out);
+        code.close();
+        return ctx.method("Forward", "Forward pass: the bias plus the weights times the input, in register tiles.", code.build());
     }
 
-    private MethodSpec forwardTile() {
-        return tile("ForwardTile", step.in().name(), in, in, name + "WeightT", name + "Sums", name + "BiasPadded",
-                "Units j to j + 2V - 1 of examples n to n + count - 1: bias plus each input times its row of the transposed weights.");
-    }
-
-    private MethodSpec inputTile() {
-        return tile("InputTile", step.outGrad().name(), out, out, name + "WeightRows", name + "InputGradRows", null,
-                "Inputs j to j + 2V - 1 of the input gradient of examples n to n + count - 1: each output gradient times its weight row.");
-    }
-
-    /**
-     * A tile of four examples by two vectors: {@code sums[b][j + lane] = init + sum over k of
-     * scalar(b, k) * rows[k][j + lane]}, where scalar(b, k) is {@code src[(n + b) * width + k]}
-     * (zero past the batch). Zero terms are not skipped as in the scalar op: with a branch in
-     * the loop, C2 in Java 17 stores the sums to memory as objects, which made the loop 20 times
-     * slower.
-     */
-    private MethodSpec tile(String suffix, String src, int width, int terms, String rows, String sums, String init,
-            String javadoc) {
+    /** Units j..j+units-1 of examples n..n+count-1, before the activation. */
+    private MethodSpec forwardTile(int units) {
+        String x = step.in().name();
+        String y = step.out().name();
         var code = new Code();
         code.line("int V = SPECIES.length()");
-        for (int b = 0; b < BLOCK; b++) {
-            String start = init == null ? vt + ".zero(SPECIES)" : vt + ".fromArray(SPECIES, " + init + ", j)";
-            String start1 = init == null ? "a" + b + "x0" : vt + ".fromArray(SPECIES, " + init + ", j + V)";
-            code.line(vt + " a" + b + "x0 = " + start + ", a" + b + "x1 = " + start1);
+        exampleOffsets(code, "xo", in);
+        for (int u = 0; u < units; u++) {
+            code.line("int w" + u + " = (j + " + u + ") * " + in);
         }
-        code.loop("k", terms);
-        scalar.blockValues(code, "s", src, width, "k");
-        code.line(vt + " w0 = " + vt + ".fromArray(SPECIES, " + rows + "[k], j)")
-                .line(vt + " w1 = " + vt + ".fromArray(SPECIES, " + rows + "[k], j + V)");
-        for (int b = 0; b < BLOCK; b++) {
-            code.line(vt + " v" + b + " = " + vt + ".broadcast(SPECIES, s" + b + ")")
-                    .line("a" + b + "x0 = w0.fma(v" + b + ", a" + b + "x0)")
-                    .line("a" + b + "x1 = w1.fma(v" + b + ", a" + b + "x1)");
+        for (int b = 0; b < EXAMPLES; b++) {
+            for (int u = 0; u < units; u++) {
+                code.line(vt + " a" + b + u + " = " + zero());
+            }
+        }
+        code.line("int i = 0").open("for (; i <= " + in + " - V; i += V)");
+        for (int b = 0; b < EXAMPLES; b++) {
+            code.line(vt + " x" + b + " = " + load(x, "xo" + b + " + i"));
+        }
+        for (int u = 0; u < units; u++) {
+            code.line(vt + " v" + u + " = " + load(weight, "w" + u + " + i"));
+            for (int b = 0; b < EXAMPLES; b++) {
+                code.line("a" + b + u + " = x" + b + ".fma(v" + u + ", a" + b + u + ")");
+            }
         }
         code.close();
-        for (int b = 0; b < BLOCK; b++) {
-            code.line("a" + b + "x0.intoArray(" + sums + "[" + b + "], j)")
-                    .line("a" + b + "x1.intoArray(" + sums + "[" + b + "], j + V)");
+        for (int b = 0; b < EXAMPLES; b++) {
+            for (int u = 0; u < units; u++) {
+                code.line(p.keyword() + " s" + b + u + " = a" + b + u + ".reduceLanes(" + Backend.VECTOR_MODULE + ".VectorOperators.ADD)");
+            }
         }
-        return MethodSpec.methodBuilder(name + suffix).addModifiers(Modifier.PRIVATE)
-                .addParameter(int.class, "n").addParameter(int.class, "count").addParameter(int.class, "j")
-                .addJavadoc(javadoc + "\n")
-                .addCode(code.build()).build();
+        code.open("for (; i < " + in + "; i++)");
+        for (int u = 0; u < units; u++) {
+            code.line(p.keyword() + " v" + u + " = " + weight + "[w" + u + " + i]");
+        }
+        for (int b = 0; b < EXAMPLES; b++) {
+            code.line(p.keyword() + " x" + b + " = " + x + "[xo" + b + " + i]");
+            for (int u = 0; u < units; u++) {
+                code.line("s" + b + u + " += x" + b + " * v" + u);
+            }
+        }
+        code.close();
+        for (int b = 0; b < EXAMPLES; b++) {
+            if (b > 0) {
+                code.open("if (count > " + b + ")");
+            }
+            code.line("int y" + b + " = (n + " + b + ") * " + out + " + j");
+            for (int u = 0; u < units; u++) {
+                code.line(y + "[y" + b + " + " + u + "] = s" + b + u + " + " + bias + "[j + " + u + "]");
+            }
+            if (b > 0) {
+                code.close();
+            }
+        }
+        return tileMethod("ForwardTile" + units, "Units j to j + " + (units - 1) + " of examples n to n + count - 1, before the"
+                + " activation: four examples by " + units + " unit" + (units == 1 ? "" : "s") + ", summed along the rows.", code)
+                .addParameter(int.class, "n").addParameter(int.class, "count").addParameter(int.class, "j").build();
+    }
+
+    private MethodSpec backwardWeights() {
+        String g = step.outGrad().name();
+        var code = new Code();
+        Activations.deriveRange(code, p, step, "batch * " + out);
+        code.loop("b", "batch").line("int go = b * " + out)
+                .loop("j", out).line(bias + "Grad[j] += " + g + "[go + j]").close()
+                .close();
+        code.line("int V = SPECIES.length()").line("int i = 0");
+        for (int vectors : new int[] {WIDE, 1}) {
+            code.open("for (; i <= " + in + " - " + (vectors == 1 ? "V" : vectors + " * V") + "; i += " + (vectors == 1 ? "V" : vectors + " * V") + ")")
+                    .line("int j = 0")
+                    .open("for (; j <= " + (out - WIDE) + "; j += " + WIDE + ")").line(name + "WeightTile" + WIDE + "x" + vectors + "(batch, i, j)").close()
+                    .open("for (; j < " + out + "; j++)").line(name + "WeightTile1x" + vectors + "(batch, i, j)").close()
+                    .close();
+        }
+        String x = step.in().name();
+        code.open("for (; i < " + in + "; i++)").loop("j", out)
+                .line(p.keyword() + " s = " + p.literal(0))
+                .loop("b", "batch").line("s += " + g + "[b * " + out + " + j] * " + x + "[b * " + in + " + i]").close()
+                .line(weight + "Grad[j * " + in + " + i] += s")
+                .close().close();
+        return ctx.method("BackwardWeights", "Applies the activation's derivative, then adds the batch's bias and weight gradients.", code.build());
+    }
+
+    /** Units j..j+units-1 by vectors of inputs from i: the weight gradient summed over the batch. */
+    private MethodSpec weightTile(int units, int vectors) {
+        String g = step.outGrad().name();
+        String x = step.in().name();
+        var code = new Code();
+        code.line("int V = SPECIES.length()");
+        for (int u = 0; u < units; u++) {
+            for (int c = 0; c < vectors; c++) {
+                code.line(vt + " a" + u + c + " = " + zero());
+            }
+        }
+        code.loop("b", "batch").line("int xo = b * " + in + " + i").line("int go = b * " + out + " + j");
+        for (int c = 0; c < vectors; c++) {
+            code.line(vt + " x" + c + " = " + load(x, "xo + " + c + " * V"));
+        }
+        for (int u = 0; u < units; u++) {
+            code.line(vt + " d" + u + " = " + vt + ".broadcast(SPECIES, " + g + "[go + " + u + "])");
+            for (int c = 0; c < vectors; c++) {
+                code.line("a" + u + c + " = x" + c + ".fma(d" + u + ", a" + u + c + ")");
+            }
+        }
+        code.close();
+        String dw = weight + "Grad";
+        for (int u = 0; u < units; u++) {
+            for (int c = 0; c < vectors; c++) {
+                String at = "(j + " + u + ") * " + in + " + i + " + c + " * V";
+                code.line(load(dw, at) + ".add(a" + u + c + ").intoArray(" + dw + ", " + at + ")");
+            }
+        }
+        return tileMethod("WeightTile" + units + "x" + vectors, "The weight gradient of units j to j + " + (units - 1)
+                + " and inputs i to i + " + (vectors == 1 ? "" : vectors + " * ") + "V - 1, summed over the batch in registers.", code)
+                .addParameter(int.class, "batch").addParameter(int.class, "i").addParameter(int.class, "j").build();
     }
 
     private MethodSpec backwardInput() {
+        String g = step.outGrad().name();
         String dx = step.inGrad().name();
-        String rows = name + "WeightRows";
         var code = new Code();
-        code.loop("j", out).line("System.arraycopy(" + weight + ", j * " + in + ", " + rows + "[j], 0, " + in + ")").close();
         code.line("int V = SPECIES.length()");
-        code.open("for (int n = 0; n < batch; n += " + BLOCK + ")")
-                .line("int count = Math.min(" + BLOCK + ", batch - n)")
-                .open("for (int j = 0; j < " + in + "; j += 2 * V)")
-                .line(name + "InputTile(n, count, j)")
-                .close()
+        code.open("for (int n = 0; n < batch; n += " + EXAMPLES + ")")
+                .line("int count = Math.min(" + EXAMPLES + ", batch - n)")
+                .line("int i = 0")
+                .open("for (; i <= " + in + " - " + WIDE + " * V; i += " + WIDE + " * V)").line(name + "InputTile" + WIDE + "(n, count, i)").close()
+                .open("for (; i <= " + in + " - V; i += V)").line(name + "InputTile1(n, count, i)").close()
+                .open("for (; i < " + in + "; i++)")
                 .loop("b", "count")
-                .line("System.arraycopy(" + name + "InputGradRows[b], 0, " + dx + ", (n + b) * " + in + ", " + in + ")")
+                .line("int go = (n + b) * " + out)
+                .line(p.keyword() + " s = " + p.literal(0))
+                .loop("j", out).line("s += " + g + "[go + j] * " + weight + "[j * " + in + " + i]").close()
+                .line(dx + "[(n + b) * " + in + " + i] = s")
+                .close().close()
                 .close();
+        return ctx.method("BackwardInput", "Computes the gradient of the layer's input, the output gradient times the weights, in register tiles.",
+                code.build());
+    }
+
+    /** Inputs i..i+vectors*V-1 of the input gradient of examples n..n+count-1. */
+    private MethodSpec inputTile(int vectors) {
+        String g = step.outGrad().name();
+        String dx = step.inGrad().name();
+        var code = new Code();
+        code.line("int V = SPECIES.length()");
+        exampleOffsets(code, "go", out);
+        for (int b = 0; b < EXAMPLES; b++) {
+            for (int c = 0; c < vectors; c++) {
+                code.line(vt + " a" + b + c + " = " + zero());
+            }
+        }
+        code.loop("j", out).line("int wo = j * " + in + " + i");
+        for (int c = 0; c < vectors; c++) {
+            code.line(vt + " w" + c + " = " + load(weight, "wo + " + c + " * V"));
+        }
+        for (int b = 0; b < EXAMPLES; b++) {
+            code.line(vt + " d" + b + " = " + vt + ".broadcast(SPECIES, " + g + "[go" + b + " + j])");
+            for (int c = 0; c < vectors; c++) {
+                code.line("a" + b + c + " = w" + c + ".fma(d" + b + ", a" + b + c + ")");
+            }
+        }
         code.close();
-        return ctx.method("BackwardInput", "Computes the gradient of the layer's input: the output gradient times the weights, with the Vector API.", code.build());
+        for (int b = 0; b < EXAMPLES; b++) {
+            if (b > 0) {
+                code.open("if (count > " + b + ")");
+            }
+            for (int c = 0; c < vectors; c++) {
+                code.line("a" + b + c + ".intoArray(" + dx + ", (n + " + b + ") * " + in + " + i + " + c + " * V)");
+            }
+            if (b > 0) {
+                code.close();
+            }
+        }
+        return tileMethod("InputTile" + vectors, "Inputs i to i + " + (vectors == 1 ? "" : vectors + " * ") + "V - 1 of the input"
+                + " gradient of examples n to n + count - 1: each weight vector times four output gradients.", code)
+                .addParameter(int.class, "n").addParameter(int.class, "count").addParameter(int.class, "i").build();
+    }
+
+    private MethodSpec.Builder tileMethod(String suffix, String javadoc, Code code) {
+        return MethodSpec.methodBuilder(name + suffix).addModifiers(Modifier.PRIVATE)
+                .addJavadoc(javadoc + "\n")
+                .addCode(code.build());
     }
 }

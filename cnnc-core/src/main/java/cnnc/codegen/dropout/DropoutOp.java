@@ -57,11 +57,15 @@ public final class DropoutOp implements LayerOp {
                 .line("System.arraycopy(" + in + ", 0, " + out + ", 0, batch * " + size + ")")
                 .line("return")
                 .close();
-        // uniform in [0, 1) from the top 24 bits of the hash: exact in float
+        // u = (h >>> 40) / 2^24 is uniform in [0, 1) and exact, so u >= rate is the integer test
+        // h >>> 40 >= ceil(rate * 2^24); its sign bit makes it arithmetic, since a branch taken at
+        // random mispredicts on a third of the values
+        double rate = p == Precision.FLOAT ? (float) dropout.rate() : dropout.rate();
+        long threshold = (long) Math.ceil(rate * 0x1.0p24);
         code.loop("k", "batch * " + size)
                 .line("long h = mix(randomSeed + " + salt + "L * 0x632BE59BD9B4E019L + (randomOffset * " + size + "L + k) * 0x9E3779B97F4A7C15L)")
-                .line(p.keyword() + " keep = (h >>> 40) * 0x1.0p-24" + (p == Precision.FLOAT ? "f" : "") + " >= "
-                        + p.literal(dropout.rate()) + " ? " + p.literal(1.0 / (1.0 - dropout.rate())) + " : " + p.literal(0))
+                .line("int dropped = (int) (((h >>> 40) - " + threshold + "L) >>> 63)")
+                .line(p.keyword() + " keep = (1 - dropped) * " + p.literal(1.0 / (1.0 - dropout.rate())))
                 .line(mask + "[k] = keep")
                 .line(out + "[k] = " + in + "[k] * keep")
                 .close();
