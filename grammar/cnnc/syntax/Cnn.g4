@@ -67,7 +67,8 @@ scheduleOption  : (EVERY | FACTOR | RATE | MIN | PATIENCE) number ;
 scheduleName    : STEP | EXPONENTIAL | COSINE | PLATEAU ;
 
 poolKind    : MAX | AVG ;
-activation  : RELU | SIGMOID | TANH | SOFTMAX | LINEAR | LEAKYRELU | ELU ;
+// leakyrelu's slope below zero and elu's alpha may follow them: `leakyrelu 0.2`, `elu 0.5`
+activation  : RELU | SIGMOID | TANH | SOFTMAX | LINEAR | (LEAKYRELU | ELU) number? ;
 dims        : DIMS | INT ;
 number      : MINUS? (INT | REAL) ;
 

@@ -17,8 +17,8 @@ public sealed interface Statement {
             implements Statement {}
 
     record Conv(Span span, IntArg filters, Extent kernel, Optional<IntArg> stride, Optional<Padding> padding,
-            Optional<Activation> activation, Optional<RealArg> l1, Optional<RealArg> l2, boolean frozen, boolean bias)
-            implements Statement {}
+            Optional<Activation> activation, Optional<RealArg> l1, Optional<RealArg> l2, boolean frozen, boolean bias,
+            Optional<RealArg> activationAlpha) implements Statement {}
 
     record Pool(Span span, PoolKind kind, Extent window, Optional<IntArg> stride) implements Statement {}
 
@@ -31,11 +31,12 @@ public sealed interface Statement {
     record Flatten(Span span) implements Statement {}
 
     record Dense(Span span, IntArg units, Optional<Activation> activation, Optional<RealArg> l1,
-            Optional<RealArg> l2, boolean frozen, boolean bias) implements Statement {}
+            Optional<RealArg> l2, boolean frozen, boolean bias, Optional<RealArg> activationAlpha) implements Statement {}
 
     record Dropout(Span span, RealArg rate) implements Statement {}
 
-    record ActivationLayer(Span span, Activation activation) implements Statement {}
+    /** A standalone activation; {@code activationAlpha} is the number after {@code leakyrelu} or {@code elu}, if written. */
+    record ActivationLayer(Span span, Activation activation, Optional<RealArg> activationAlpha) implements Statement {}
 
     /** {@code optimizer rmsprop lr 0.001 rho 0.9}: options by keyword. */
     record Optimizer(Span span, OptimizerKind kind, Map<String, RealArg> options) implements Statement {}

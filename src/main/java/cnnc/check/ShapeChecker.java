@@ -178,6 +178,7 @@ public final class ShapeChecker {
         }
         ok &= rules.regularizers(s.l1(), s.l2());
         ok &= activationFits(s.activation().orElse(Activation.LINEAR), s.span(), last, false);
+        ok &= rules.activationAlpha(s.activation().orElse(Activation.LINEAR), s.activationAlpha());
         if (!ok || in == null) {
             return fail();
         }
@@ -217,7 +218,8 @@ public final class ShapeChecker {
         }
         var out = new Shape.Volume((int) dims.outHeight(), (int) dims.outWidth(), s.filters().value());
         add(new Layer.Conv(name("conv"), v, out, s.span(), text(s), kh, kw, stride, pads[0], pads[1], pads[2], pads[3],
-                s.activation().orElse(Activation.LINEAR), real(s.l1()), real(s.l2()), s.frozen(), s.bias()));
+                s.activation().orElse(Activation.LINEAR), real(s.l1()), real(s.l2()), s.frozen(), s.bias(),
+                ValueRules.activationAlphaOf(s.activation().orElse(Activation.LINEAR), s.activationAlpha())));
         return out;
     }
 
@@ -311,6 +313,7 @@ public final class ShapeChecker {
         boolean ok = rules.positive(s.units().value(), s.units().span(), "`dense` needs at least 1 unit");
         ok &= rules.regularizers(s.l1(), s.l2());
         ok &= activationFits(s.activation().orElse(Activation.LINEAR), s.span(), last, true);
+        ok &= rules.activationAlpha(s.activation().orElse(Activation.LINEAR), s.activationAlpha());
         var out = ok ? new Shape.Vector(s.units().value()) : null;
         if (ok && last && s.units().value() == 1 && s.activation().orElse(null) == Activation.SOFTMAX) {
             diagnostics.add(Diagnostic.warning(s.span(), "softmax over 1 unit always outputs 1, so nothing can be learned")
@@ -332,7 +335,8 @@ public final class ShapeChecker {
             return out;
         }
         add(new Layer.Dense(name("dense"), vec, out, s.span(), text(s), s.activation().orElse(Activation.LINEAR),
-                real(s.l1()), real(s.l2()), s.frozen(), s.bias()));
+                real(s.l1()), real(s.l2()), s.frozen(), s.bias(),
+                ValueRules.activationAlphaOf(s.activation().orElse(Activation.LINEAR), s.activationAlpha())));
         return out;
     }
 
@@ -353,10 +357,12 @@ public final class ShapeChecker {
 
     private Shape activation(Statement.ActivationLayer s, Shape in, boolean last) {
         boolean ok = activationFits(s.activation(), s.span(), last, in == null || in instanceof Shape.Vector);
+        ok &= rules.activationAlpha(s.activation(), s.activationAlpha());
         if (!ok || in == null) {
             return fail();
         }
-        add(new Layer.ActivationLayer(name(s.activation().keyword()), in, in, s.span(), text(s), s.activation()));
+        add(new Layer.ActivationLayer(name(s.activation().keyword()), in, in, s.span(), text(s), s.activation(),
+                ValueRules.activationAlphaOf(s.activation(), s.activationAlpha())));
         return in;
     }
 

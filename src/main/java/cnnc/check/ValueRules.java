@@ -1,5 +1,7 @@
 package cnnc.check;
 
+import cnnc.ast.Activation;
+import cnnc.ast.RealArg;
 import cnnc.diag.Diagnostic;
 import cnnc.diag.Diagnostics;
 import cnnc.diag.SourceFile;
@@ -28,6 +30,47 @@ final class ValueRules {
             }
         }
         return ok;
+    }
+
+    /**
+     * The number after {@code leakyrelu} (its slope below zero) or {@code elu} (its alpha): not negative,
+     * since the generated backward pass tells the side of zero the input was on from the output's sign;
+     * a leaky slope of 1 or more is allowed, with a warning.
+     */
+    boolean activationAlpha(Activation act, Optional<RealArg> alpha) {
+        if (alpha.isEmpty()) {
+            return true;
+        }
+        RealArg a = alpha.get();
+        String written = source.textOf(a.span());
+        boolean leaky = act == Activation.LEAKYRELU;
+        String what = leaky ? "the slope of `leakyrelu`" : "the alpha of `elu`";
+        String usual = leaky ? "`leakyrelu 0.01` is PyTorch's default slope, `leakyrelu 0.2` a common one"
+                : "`elu 1` is the usual alpha";
+        if (!(a.value() >= 0)) {
+            diagnostics.add(Diagnostic.error(a.span(), what + " must not be negative, not " + written).withHelp(usual));
+            return false;
+        }
+        if (!Float.isFinite((float) a.value())) {
+            diagnostics.add(Diagnostic.error(a.span(), what + " " + written + " is too large for a float32 number")
+                    .withHelp(usual));
+            return false;
+        }
+        if (leaky && a.value() >= 1) {
+            diagnostics.add(Diagnostic.warning(a.span(), "`leakyrelu " + written + "` has a slope of 1 or more below zero: "
+                    + (a.value() == 1 ? "it is the identity" : "it grows faster below zero than above"))
+                    .withHelp("a leaky ReLU's slope is below 1: " + usual));
+        }
+        return true;
+    }
+
+    /** The slope or alpha a layer applies: as written, or the default of its activation (0 for those without one). */
+    static double activationAlphaOf(Activation act, Optional<RealArg> alpha) {
+        return switch (act) {
+            case LEAKYRELU -> alpha.map(RealArg::value).orElse(Activation.LEAKY_SLOPE);
+            case ELU -> alpha.map(RealArg::value).orElse(Activation.ELU_ALPHA);
+            default -> 0;
+        };
     }
 
     boolean positive(long value, Span span, String message) {

@@ -46,6 +46,11 @@ public sealed interface Layer {
         return Activation.LINEAR;
     }
 
+    /** The slope below zero of a {@code leakyrelu} activation, or the alpha of an {@code elu}; 0 for the others. */
+    default double activationAlpha() {
+        return 0;
+    }
+
     /** The trainable tensors, in model-file order: weight, then bias. */
     default List<Parameter> parameters() {
         return List.of();
@@ -114,7 +119,8 @@ public sealed interface Layer {
     /** conv K KHxKW: weights laid out [K][C][KH][KW] as PyTorch does. */
     record Conv(String name, Shape.Volume in, Shape.Volume out, Span span, String source, int kernelHeight,
             int kernelWidth, int stride, int padTop, int padLeft, int padBottom, int padRight,
-            Activation activation, double l1, double l2, boolean frozen, boolean bias) implements Layer {
+            Activation activation, double l1, double l2, boolean frozen, boolean bias, double activationAlpha)
+            implements Layer {
         public int filters() {
             return out.channels();
         }
@@ -234,7 +240,7 @@ public sealed interface Layer {
 
     /** dense N: weights laid out [N][inputs] as PyTorch's Linear. */
     record Dense(String name, Shape.Vector in, Shape.Vector out, Span span, String source, Activation activation,
-            double l1, double l2, boolean frozen, boolean bias) implements Layer {
+            double l1, double l2, boolean frozen, boolean bias, double activationAlpha) implements Layer {
         public int units() {
             return out.length();
         }
@@ -295,8 +301,8 @@ public sealed interface Layer {
         }
     }
 
-    record ActivationLayer(String name, Shape in, Shape out, Span span, String source, Activation activation)
-            implements Layer {
+    record ActivationLayer(String name, Shape in, Shape out, Span span, String source, Activation activation,
+            double activationAlpha) implements Layer {
         @Override
         public String typeLabel() {
             return "Activation";

@@ -91,7 +91,10 @@ class GradientCheckProperties {
         // layers without a bias, on every code shape of conv and on dense
         "input 8x8x2\nconv 3 3x3 relu nobias\npool 2x2\nconv 2 2x2 stride 2 nobias\nflatten\ndense 4 relu nobias\ndense 2 softmax\n",
         // leaky ReLU and ELU, as layer options and as layers of their own
-        "input 6x6x2\nconv 3 3x3 leakyrelu\nconv 2 2x2 elu\nflatten\ndense 4 elu\nleakyrelu\ndense 2 softmax\n"};
+        "input 6x6x2\nconv 3 3x3 leakyrelu\nconv 2 2x2 elu\nflatten\ndense 4 elu\nleakyrelu\ndense 2 softmax\n",
+        // and with a slope or alpha of their own, including a slope above 1 and an alpha of 0
+        "input 6x6x2\nconv 3 3x3 leakyrelu 0.3\nconv 2 2x2 elu 0.4\nflatten\ndense 4 elu 2.5\nleakyrelu 1.5\ndense 3 elu 0\n"
+                + "dense 2 softmax\n"};
 
     @Example
     void newerLayerKinds() {

@@ -14,7 +14,8 @@ import java.util.Random;
  * (a kernel may not fit); those come back empty.
  */
 final class RandomNetworks {
-    private static final String[] ACTIVATIONS = {"relu", "sigmoid", "tanh", "linear", "leakyrelu", "elu"};
+    private static final String[] ACTIVATIONS = {"relu", "sigmoid", "tanh", "linear", "leakyrelu", "elu", "leakyrelu 0.2",
+        "elu 0.5"};
 
     private RandomNetworks() {}
 

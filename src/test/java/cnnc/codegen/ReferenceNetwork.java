@@ -36,7 +36,7 @@ final class ReferenceNetwork {
                 double[] w = params.get(p++);
                 x = dense(d, (double[]) x, w, d.bias() ? params.get(p++) : new double[d.units()]);
             } else if (layer instanceof Layer.ActivationLayer a) {
-                x = activate(a.activation(), x);
+                x = activate(a.activation(), a.activationAlpha(), x);
             }
             // dropout: identity at inference
         }
@@ -78,7 +78,7 @@ final class ReferenceNetwork {
                             }
                         }
                     }
-                    out[oy][ox][k] = scalar(c.activation(), sum);
+                    out[oy][ox][k] = scalar(c.activation(), c.activationAlpha(), sum);
                 }
             }
         }
@@ -162,10 +162,10 @@ final class ReferenceNetwork {
             }
             z[j] = sum;
         }
-        return (double[]) activate(d.activation(), z);
+        return (double[]) activate(d.activation(), d.activationAlpha(), z);
     }
 
-    static Object activate(Activation a, Object x) {
+    static Object activate(Activation a, double alpha, Object x) {
         if (x instanceof double[] v) {
             if (a == Activation.SOFTMAX) {
                 double max = Double.NEGATIVE_INFINITY;
@@ -185,7 +185,7 @@ final class ReferenceNetwork {
             }
             var out = new double[v.length];
             for (int i = 0; i < v.length; i++) {
-                out[i] = scalar(a, v[i]);
+                out[i] = scalar(a, alpha, v[i]);
             }
             return out;
         }
@@ -194,14 +194,15 @@ final class ReferenceNetwork {
         for (int y = 0; y < in.length; y++) {
             for (int xx = 0; xx < in[0].length; xx++) {
                 for (int c = 0; c < in[0][0].length; c++) {
-                    out[y][xx][c] = scalar(a, in[y][xx][c]);
+                    out[y][xx][c] = scalar(a, alpha, in[y][xx][c]);
                 }
             }
         }
         return out;
     }
 
-    static double scalar(Activation a, double v) {
+    /** {@code alpha}: leakyrelu's slope below zero, elu's alpha. */
+    static double scalar(Activation a, double alpha, double v) {
         switch (a) {
             case RELU:
                 return Math.max(v, 0);
@@ -212,9 +213,9 @@ final class ReferenceNetwork {
             case LINEAR:
                 return v;
             case LEAKYRELU:
-                return v > 0 ? v : Activation.LEAKY_SLOPE * v;
+                return v > 0 ? v : alpha * v;
             case ELU:
-                return v > 0 ? v : Activation.ELU_ALPHA * Math.expm1(v);
+                return v > 0 ? v : alpha * Math.expm1(v);
             default:
                 throw new IllegalArgumentException("softmax is not elementwise");
         }

@@ -186,6 +186,17 @@ class LanguageTest {
         assertEquals(Loss.CATEGORICAL_CROSSENTROPY, n.loss());
     }
 
+    /** A number after leakyrelu is its slope below zero, after elu its alpha; without one, PyTorch's defaults. */
+    @Test
+    void leakyreluAndEluTakeTheirSlopeOrAlpha() {
+        Network n = clean("input 8x8x1\nconv 2 3x3 leakyrelu 0.2\nelu 0.5\nflatten\ndense 4 elu\nleakyrelu\ndense 3 elu 2\n");
+        assertEquals(List.of(0.2, 0.5, 1.0, 0.01, 2.0), List.of(n.layers().get(0).activationAlpha(),
+                n.layers().get(1).activationAlpha(), n.layers().get(3).activationAlpha(),
+                n.layers().get(4).activationAlpha(), n.layers().get(5).activationAlpha()));
+        assertEquals(Activation.ELU, n.layers().get(1).activation());
+        assertEquals(0.0, clean("input 4\ndense 2 relu\n").layers().get(0).activationAlpha(), "no alpha for relu");
+    }
+
     @Test
     void theLastLayerDecidesTheLoss() {
         assertEquals(Loss.CATEGORICAL_CROSSENTROPY, clean("input 784\ndense 10 softmax").loss());
