@@ -28,6 +28,12 @@ public sealed interface Statement {
     /** {@code pad P} or {@code pad PHxPW}: zeros around each plane, PH rows above and below, PW columns either side. */
     record Pad(Span span, Extent amount) implements Statement {}
 
+    /**
+     * {@code batchnorm [momentum M] [epsilon E] [freeze]}: batch normalization of the layer before, per channel
+     * of a volume or per unit of a vector; momentum in Keras' sense (the running averages keep M of themselves).
+     */
+    record BatchNorm(Span span, Optional<RealArg> momentum, Optional<RealArg> epsilon, boolean frozen) implements Statement {}
+
     record Flatten(Span span) implements Statement {}
 
     record Dense(Span span, IntArg units, Optional<Activation> activation, Optional<RealArg> l1,

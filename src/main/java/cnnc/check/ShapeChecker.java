@@ -147,6 +147,8 @@ public final class ShapeChecker {
             current = globalPool(pool, in);
         } else if (s instanceof Statement.Pad pad) {
             current = pad(pad, in);
+        } else if (s instanceof Statement.BatchNorm bn) {
+            current = batchNorm(bn, in);
         } else if (s instanceof Statement.Flatten flatten) {
             current = flatten(flatten, in);
         } else if (s instanceof Statement.Dense dense) {
@@ -177,7 +179,7 @@ public final class ShapeChecker {
             ok = false;
         }
         ok &= rules.regularizers(s.l1(), s.l2());
-        ok &= activationFits(s.activation().orElse(Activation.LINEAR), s.span(), last, false);
+        ok &= rules.activationFits(s.activation().orElse(Activation.LINEAR), s.span(), last, false);
         ok &= rules.activationAlpha(s.activation().orElse(Activation.LINEAR), s.activationAlpha());
         if (!ok || in == null) {
             return fail();
@@ -293,6 +295,23 @@ public final class ShapeChecker {
         return out;
     }
 
+    /** {@code batchnorm}: normalizes what a layer computed, per channel of a volume or per unit of a vector. */
+    private Shape batchNorm(Statement.BatchNorm s, Shape in) {
+        if (!rules.batchNorm(s) || in == null) {
+            return fail();
+        }
+        if (layers.stream().allMatch(l -> l.reshapesOnly() || l.identityAtInference())) {
+            diagnostics.add(Diagnostic.error(s.span(), "`batchnorm` normalizes what a layer computed, but its input is the"
+                    + " network's input").withNote(origin)
+                    .withHelp("put it after a `conv` or `dense` layer; to normalize the input, train with `--normalize`"));
+            return fail();
+        }
+        add(new Layer.BatchNorm(name("bn"), in, in, s.span(), text(s),
+                s.momentum().map(cnnc.ast.RealArg::value).orElse(Layer.BatchNorm.DEFAULT_MOMENTUM),
+                s.epsilon().map(cnnc.ast.RealArg::value).orElse(Layer.BatchNorm.DEFAULT_EPSILON), s.frozen()));
+        return in;
+    }
+
     private Shape flatten(Statement.Flatten s, Shape in) {
         if (in == null) {
             return fail();
@@ -312,7 +331,7 @@ public final class ShapeChecker {
     private Shape dense(Statement.Dense s, Shape in, boolean last) {
         boolean ok = rules.positive(s.units().value(), s.units().span(), "`dense` needs at least 1 unit");
         ok &= rules.regularizers(s.l1(), s.l2());
-        ok &= activationFits(s.activation().orElse(Activation.LINEAR), s.span(), last, true);
+        ok &= rules.activationFits(s.activation().orElse(Activation.LINEAR), s.span(), last, true);
         ok &= rules.activationAlpha(s.activation().orElse(Activation.LINEAR), s.activationAlpha());
         var out = ok ? new Shape.Vector(s.units().value()) : null;
         if (ok && last && s.units().value() == 1 && s.activation().orElse(null) == Activation.SOFTMAX) {
@@ -356,7 +375,7 @@ public final class ShapeChecker {
     }
 
     private Shape activation(Statement.ActivationLayer s, Shape in, boolean last) {
-        boolean ok = activationFits(s.activation(), s.span(), last, in == null || in instanceof Shape.Vector);
+        boolean ok = rules.activationFits(s.activation(), s.span(), last, in == null || in instanceof Shape.Vector);
         ok &= rules.activationAlpha(s.activation(), s.activationAlpha());
         if (!ok || in == null) {
             return fail();
@@ -367,24 +386,6 @@ public final class ShapeChecker {
     }
 
     // ---- shared rules --------------------------------------------------------------------
-
-    /** softmax: last layer only, and over a vector. */
-    private boolean activationFits(Activation act, Span span, boolean last, boolean vectorOut) {
-        if (act != Activation.SOFTMAX) {
-            return true;
-        }
-        if (!last) {
-            diagnostics.add(Diagnostic.error(span, "softmax is allowed only in the last layer")
-                    .withHelp("use `relu` here; softmax turns the final scores into class probabilities"));
-            return false;
-        }
-        if (!vectorOut) {
-            diagnostics.add(Diagnostic.error(span, "softmax needs a vector, but this layer outputs a volume")
-                    .withHelp("end the network with `flatten` and `dense 10 softmax`"));
-            return false;
-        }
-        return true;
-    }
 
     /** Whether an array of the product of {@code sizes} fits the JVM; the product may exceed a long. */
     private boolean fitsArray(Span span, String what, long... sizes) {

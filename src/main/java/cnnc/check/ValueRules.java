@@ -9,7 +9,10 @@ import cnnc.diag.Span;
 import java.util.List;
 import java.util.Optional;
 
-/** The checks on single values that several statements share: sizes that must be positive, penalties that must not be negative. */
+/**
+ * The checks on single values that several statements share: sizes that must be positive, penalties that must not be
+ * negative, an activation's place and parameter, a batchnorm's momentum and epsilon.
+ */
 final class ValueRules {
     private final Diagnostics diagnostics;
     private final SourceFile source;
@@ -71,6 +74,49 @@ final class ValueRules {
             case ELU -> alpha.map(RealArg::value).orElse(Activation.ELU_ALPHA);
             default -> 0;
         };
+    }
+
+    /** A batchnorm's momentum: at least 0 and below 1 (1 would never update the averages); its epsilon: above 0. */
+    boolean batchNorm(cnnc.ast.Statement.BatchNorm s) {
+        boolean ok = true;
+        if (s.momentum().isPresent() && !(s.momentum().get().value() >= 0 && s.momentum().get().value() < 1)) {
+            RealArg m = s.momentum().get();
+            diagnostics.add(Diagnostic.error(m.span(), "the momentum of `batchnorm` must be at least 0 and below 1, not "
+                    + source.textOf(m.span()))
+                    .withHelp("`momentum 0.99` (Keras' default) keeps 99% of the running averages at each step; PyTorch's"
+                            + " momentum m is 1 - m here, so its default 0.1 is `momentum 0.9`"));
+            ok = false;
+        }
+        if (s.epsilon().isPresent()) {
+            RealArg e = s.epsilon().get();
+            float value = (float) e.value();
+            if (!(value > 0 && Float.isFinite(value))) {
+                diagnostics.add(Diagnostic.error(e.span(), "the epsilon of `batchnorm` must be above 0 (as a float32 number), not "
+                        + source.textOf(e.span()))
+                        .withHelp("`epsilon 0.001` is Keras' default, `epsilon 1e-5` PyTorch's; it keeps the division by the"
+                                + " standard deviation finite"));
+                ok = false;
+            }
+        }
+        return ok;
+    }
+
+    /** softmax: last layer only, and over a vector. */
+    boolean activationFits(Activation act, Span span, boolean last, boolean vectorOut) {
+        if (act != Activation.SOFTMAX) {
+            return true;
+        }
+        if (!last) {
+            diagnostics.add(Diagnostic.error(span, "softmax is allowed only in the last layer")
+                    .withHelp("use `relu` here; softmax turns the final scores into class probabilities"));
+            return false;
+        }
+        if (!vectorOut) {
+            diagnostics.add(Diagnostic.error(span, "softmax needs a vector, but this layer outputs a volume")
+                    .withHelp("end the network with `flatten` and `dense 10 softmax`"));
+            return false;
+        }
+        return true;
     }
 
     boolean positive(long value, Span span, String message) {

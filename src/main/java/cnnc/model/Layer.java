@@ -38,6 +38,19 @@ public sealed interface Layer {
         return true;
     }
 
+    /** The parameters training may change: all of them unless frozen (a batchnorm's running averages never). */
+    default long trainableParams() {
+        return trainable() ? params() : 0;
+    }
+
+    /**
+     * Whether training normalizes with statistics of the whole batch (a batchnorm that is not frozen), so
+     * that a batch split over threads must meet here to sum them.
+     */
+    default boolean needsBatchStatistics() {
+        return false;
+    }
+
     /** A short type for the summary table, e.g. {@code Conv 3x3}. */
     String typeLabel();
 
@@ -106,6 +119,8 @@ public sealed interface Layer {
         R globalPool(GlobalPool pool);
 
         R pad(Pad pad);
+
+        R batchNorm(BatchNorm batchNorm);
 
         R flatten(Flatten flatten);
 
@@ -217,6 +232,71 @@ public sealed interface Layer {
         @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.pad(this);
+        }
+    }
+
+    /**
+     * Batch normalization (Ioffe and Szegedy, 2015) per channel of a volume or per unit of a vector, as
+     * PyTorch's BatchNorm2d and BatchNorm1d: a scale (weight) and shift (bias) that train, and running
+     * averages of the mean and variance that inference uses. {@code momentum} is Keras': each training step
+     * keeps that much of the running averages (PyTorch's momentum is 1 minus it). A frozen one normalizes
+     * with its running averages while training too and keeps them (Keras' trainable=False).
+     */
+    record BatchNorm(String name, Shape in, Shape out, Span span, String source, double momentum, double epsilon,
+            boolean frozen) implements Layer {
+        /** Keras' default momentum (PyTorch's 0.1 in its own sense). */
+        public static final double DEFAULT_MOMENTUM = 0.99;
+        /** Keras' default epsilon (PyTorch's is 1e-5). */
+        public static final double DEFAULT_EPSILON = 0.001;
+
+        /** Channels of a volume, or units of a vector: each normalized on its own. */
+        public int channels() {
+            return in instanceof Shape.Volume v ? v.channels() : in.size();
+        }
+
+        /** Values per channel of one example: height times width, 1 for a vector. */
+        public int plane() {
+            return in.size() / channels();
+        }
+
+        @Override
+        public long params() {
+            return 4L * channels();
+        }
+
+        @Override
+        public long trainableParams() {
+            return frozen ? 0 : 2L * channels();
+        }
+
+        @Override
+        public boolean trainable() {
+            return !frozen;
+        }
+
+        @Override
+        public boolean needsBatchStatistics() {
+            return !frozen;
+        }
+
+        @Override
+        public String typeLabel() {
+            return "BatchNorm";
+        }
+
+        @Override
+        public List<Parameter> parameters() {
+            int[] shape = {channels()};
+            return List.of(
+                    new Parameter(this, name + ".weight", name + "Weight", shape, 0, 0, Parameter.Role.SCALE),
+                    new Parameter(this, name + ".bias", name + "Bias", shape, 0, 0, Parameter.Role.BIAS),
+                    new Parameter(this, name + ".running_mean", name + "RunningMean", shape, 0, 0, Parameter.Role.RUNNING_MEAN),
+                    new Parameter(this, name + ".running_var", name + "RunningVar", shape, 0, 0, Parameter.Role.RUNNING_VARIANCE));
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.batchNorm(this);
         }
     }
 

@@ -145,6 +145,8 @@ final class AstBuilder {
             return pool(ctx.poolStmt());
         } else if (ctx.padStmt() != null) {
             return new Statement.Pad(span(ctx), extent(require(ctx.padStmt().dims()), "padding"));
+        } else if (ctx.batchnormStmt() != null) {
+            return batchNorm(ctx.batchnormStmt());
         } else if (ctx.flattenStmt() != null) {
             return new Statement.Flatten(span(ctx));
         } else if (ctx.denseStmt() != null) {
@@ -253,6 +255,29 @@ final class AstBuilder {
         }
         options.throwIfBroken();
         return new Statement.Pool(span(ctx), kind, window, stride);
+    }
+
+    private Statement batchNorm(CnnParser.BatchnormStmtContext ctx) {
+        var options = new OptionSet("batchnorm");
+        Optional<RealArg> momentum = Optional.empty();
+        Optional<RealArg> epsilon = Optional.empty();
+        boolean frozen = false;
+        for (CnnParser.BatchnormOptionContext option : ctx.batchnormOption()) {
+            if (option instanceof CnnParser.BatchnormValueContext v) {
+                options.once(v.getStart().getText(), v);
+                RealArg value = real(require(v.number()));
+                if (v.MOMENTUM() != null) {
+                    momentum = Optional.of(value);
+                } else {
+                    epsilon = Optional.of(value);
+                }
+            } else {
+                options.once("freeze", option);
+                frozen = true;
+            }
+        }
+        options.throwIfBroken();
+        return new Statement.BatchNorm(span(ctx), momentum, epsilon, frozen);
     }
 
     private Statement dense(CnnParser.DenseStmtContext ctx) {
