@@ -57,6 +57,16 @@ class InferenceMatchesTrainingProperties {
         }
     }
 
+    /** Batchnorm, per channel and per unit, frozen or not, normalizes with the running averages in both classes. */
+    @Example
+    void batchnormMatchesTraining() throws Throwable {
+        for (String source : GradientCheckProperties.NEWER_KINDS) {
+            if (source.contains("batchnorm")) {
+                assertInferenceMatchesTraining(RandomNetworks.parse(source), new Random(source.length()));
+            }
+        }
+    }
+
     private static void assertInferenceMatchesTraining(Network network, Random random) throws Throwable {
         CompiledNetwork training = NetworkCompiler.compile(network, Precision.FLOAT);
         var params = (float[][]) training.newParameters();
