@@ -14,6 +14,7 @@ statement   : inputStmt
             | convStmt
             | poolStmt
             | padStmt
+            | batchnormStmt
             | flattenStmt
             | denseStmt
             | dropoutStmt
@@ -32,6 +33,7 @@ inputStmt      : INPUT dims ;
 convStmt       : CONV number dims convOption* ;
 poolStmt       : POOL poolKind? (GLOBAL | dims poolOption*) ;
 padStmt        : PAD dims ;
+batchnormStmt  : BATCHNORM batchnormOption* ;
 flattenStmt    : FLATTEN ;
 denseStmt      : DENSE number denseOption* ;
 dropoutStmt    : DROPOUT number ;
@@ -54,6 +56,9 @@ convOption  : STRIDE number                   # strideOption
             | NOBIAS                          # convNoBias
             ;
 poolOption  : STRIDE number ;
+batchnormOption : (MOMENTUM | EPSILON) number     # batchnormValue
+                | FREEZE                          # batchnormFreeze
+                ;
 denseOption : activation                      # denseActivation
             | regularizer                     # denseRegularizer
             | FREEZE                          # denseFreeze
@@ -67,7 +72,8 @@ scheduleOption  : (EVERY | FACTOR | RATE | MIN | PATIENCE) number ;
 scheduleName    : STEP | EXPONENTIAL | COSINE | PLATEAU ;
 
 poolKind    : MAX | AVG ;
-activation  : RELU | SIGMOID | TANH | SOFTMAX | LINEAR | LEAKYRELU | ELU ;
+// leakyrelu's slope below zero and elu's alpha may follow them: `leakyrelu 0.2`, `elu 0.5`
+activation  : RELU | SIGMOID | TANH | SOFTMAX | LINEAR | (LEAKYRELU | ELU) number? ;
 dims        : DIMS | INT ;
 number      : MINUS? (INT | REAL) ;
 
@@ -75,6 +81,7 @@ INPUT     : 'input' ;
 CONV      : 'conv' ;
 POOL      : 'pool' ;
 FLATTEN   : 'flatten' ;
+BATCHNORM : 'batchnorm' ;
 DENSE     : 'dense' ;
 DROPOUT   : 'dropout' ;
 OPTIMIZER : 'optimizer' ;

@@ -82,6 +82,14 @@ final class LayerNodes implements Layer.Visitor<String> {
     }
 
     @Override
+    public String batchNorm(Layer.BatchNorm norm) {
+        // inputs as the layer's tensors come: scale, shift, running mean, running variance; ONNX's
+        // momentum is Keras' (the share of the running averages kept), used only by training
+        return withActivation(norm, "BatchNormalization", real("epsilon", (float) norm.epsilon()),
+                real("momentum", (float) norm.momentum()));
+    }
+
+    @Override
     public String dropout(Layer.Dropout dropout) {
         // Nothing to compute at inference; the node keeps the layer visible in the graph
         return graph.node(dropout.name(), "Identity", List.of(input), dropout.name(), dropout.source());
@@ -89,7 +97,7 @@ final class LayerNodes implements Layer.Visitor<String> {
 
     @Override
     public String activation(Layer.ActivationLayer layer) {
-        return activation(layer.name(), input, layer.name(), layer.activation(), layer.source());
+        return activation(layer.name(), input, layer.name(), layer, layer.source());
     }
 
     /** The layer's operator on its input and parameters, then its activation, if it has one, as a node of its own. */
@@ -104,20 +112,22 @@ final class LayerNodes implements Layer.Visitor<String> {
             return graph.node(layer.name(), op, inputs, layer.name(), layer.source(), attributes);
         }
         String linear = graph.node(layer.name(), op, inputs, layer.name() + "/" + op, layer.source(), attributes);
-        return activation(layer.name() + "/" + act.keyword(), linear, layer.name(), act, "");
+        return activation(layer.name() + "/" + act.keyword(), linear, layer.name(), layer, "");
     }
 
-    private String activation(String name, String in, String out, Activation act, String doc) {
+    /** The activation of {@code layer}, its own or as its option, with the layer's slope or alpha. */
+    private String activation(String name, String in, String out, Layer layer, String doc) {
         List<String> inputs = List.of(in);
-        return switch (act) {
+        float alpha = (float) layer.activationAlpha();
+        return switch (layer.activation()) {
             case RELU -> graph.node(name, "Relu", inputs, out, doc);
             case SIGMOID -> graph.node(name, "Sigmoid", inputs, out, doc);
             case TANH -> graph.node(name, "Tanh", inputs, out, doc);
             // the checker allows softmax only on a vector, N x K: over the K classes of each example
             case SOFTMAX -> graph.node(name, "Softmax", inputs, out, doc, integer("axis", 1));
             case LINEAR -> graph.node(name, "Identity", inputs, out, doc);
-            case LEAKYRELU -> graph.node(name, "LeakyRelu", inputs, out, doc, real("alpha", (float) Activation.LEAKY_SLOPE));
-            case ELU -> graph.node(name, "Elu", inputs, out, doc, real("alpha", (float) Activation.ELU_ALPHA));
+            case LEAKYRELU -> graph.node(name, "LeakyRelu", inputs, out, doc, real("alpha", alpha));
+            case ELU -> graph.node(name, "Elu", inputs, out, doc, real("alpha", alpha));
         };
     }
 }

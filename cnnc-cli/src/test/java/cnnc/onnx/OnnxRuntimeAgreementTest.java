@@ -91,6 +91,21 @@ class OnnxRuntimeAgreementTest {
                         linear
                         softmax
                         """),
+                Arguments.of("batchnorm per channel and per unit, slopes and alphas of their own", """
+                        input 28x28x1
+                        conv 6 3x3 nobias
+                        batchnorm
+                        leakyrelu 0.2
+                        pool max 2x2
+                        conv 8 3x3 elu 0.5 nobias
+                        batchnorm momentum 0.9 epsilon 0.01
+                        flatten
+                        dense 16 nobias
+                        batchnorm
+                        elu 2
+                        dense 10 leakyrelu 0.05
+                        softmax
+                        """),
                 Arguments.of("a volume output, channels last", """
                         input 28x28x1
                         conv 3 5x5 stride 2 pad same
@@ -207,9 +222,12 @@ class OnnxRuntimeAgreementTest {
         GlorotUniform.initialize(parameters, params, seed);
         var random = new Random(seed);
         for (int t = 0; t < params.length; t++) {
-            if (parameters.get(t).isBias()) {
-                for (int i = 0; i < params[t].length; i++) {
-                    params[t][i] = random.nextFloat() - 0.5f;
+            for (int i = 0; i < params[t].length; i++) {
+                switch (parameters.get(t).role()) {
+                    case BIAS, RUNNING_MEAN -> params[t][i] = random.nextFloat() - 0.5f;
+                    // a batchnorm's scale and variance away from their initial ones, the variance positive
+                    case SCALE, RUNNING_VARIANCE -> params[t][i] = 0.5f + random.nextFloat();
+                    case WEIGHT -> { }
                 }
             }
         }

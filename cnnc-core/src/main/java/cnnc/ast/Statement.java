@@ -17,8 +17,8 @@ public sealed interface Statement {
             implements Statement {}
 
     record Conv(Span span, IntArg filters, Extent kernel, Optional<IntArg> stride, Optional<Padding> padding,
-            Optional<Activation> activation, Optional<RealArg> l1, Optional<RealArg> l2, boolean frozen, boolean bias)
-            implements Statement {}
+            Optional<Activation> activation, Optional<RealArg> l1, Optional<RealArg> l2, boolean frozen, boolean bias,
+            Optional<RealArg> activationAlpha) implements Statement {}
 
     record Pool(Span span, PoolKind kind, Extent window, Optional<IntArg> stride) implements Statement {}
 
@@ -28,14 +28,21 @@ public sealed interface Statement {
     /** {@code pad P} or {@code pad PHxPW}: zeros around each plane, PH rows above and below, PW columns either side. */
     record Pad(Span span, Extent amount) implements Statement {}
 
+    /**
+     * {@code batchnorm [momentum M] [epsilon E] [freeze]}: batch normalization of the layer before, per channel
+     * of a volume or per unit of a vector; momentum in Keras' sense (the running averages keep M of themselves).
+     */
+    record BatchNorm(Span span, Optional<RealArg> momentum, Optional<RealArg> epsilon, boolean frozen) implements Statement {}
+
     record Flatten(Span span) implements Statement {}
 
     record Dense(Span span, IntArg units, Optional<Activation> activation, Optional<RealArg> l1,
-            Optional<RealArg> l2, boolean frozen, boolean bias) implements Statement {}
+            Optional<RealArg> l2, boolean frozen, boolean bias, Optional<RealArg> activationAlpha) implements Statement {}
 
     record Dropout(Span span, RealArg rate) implements Statement {}
 
-    record ActivationLayer(Span span, Activation activation) implements Statement {}
+    /** A standalone activation; {@code activationAlpha} is the number after {@code leakyrelu} or {@code elu}, if written. */
+    record ActivationLayer(Span span, Activation activation, Optional<RealArg> activationAlpha) implements Statement {}
 
     /** {@code optimizer rmsprop lr 0.001 rho 0.9}: options by keyword. */
     record Optimizer(Span span, OptimizerKind kind, Map<String, RealArg> options) implements Statement {}

@@ -147,6 +147,8 @@ public final class ShapeChecker {
             current = globalPool(pool, in);
         } else if (s instanceof Statement.Pad pad) {
             current = pad(pad, in);
+        } else if (s instanceof Statement.BatchNorm bn) {
+            current = batchNorm(bn, in);
         } else if (s instanceof Statement.Flatten flatten) {
             current = flatten(flatten, in);
         } else if (s instanceof Statement.Dense dense) {
@@ -177,7 +179,8 @@ public final class ShapeChecker {
             ok = false;
         }
         ok &= rules.regularizers(s.l1(), s.l2());
-        ok &= activationFits(s.activation().orElse(Activation.LINEAR), s.span(), last, false);
+        ok &= rules.activationFits(s.activation().orElse(Activation.LINEAR), s.span(), last, false);
+        ok &= rules.activationAlpha(s.activation().orElse(Activation.LINEAR), s.activationAlpha());
         if (!ok || in == null) {
             return fail();
         }
@@ -217,7 +220,8 @@ public final class ShapeChecker {
         }
         var out = new Shape.Volume((int) dims.outHeight(), (int) dims.outWidth(), s.filters().value());
         add(new Layer.Conv(name("conv"), v, out, s.span(), text(s), kh, kw, stride, pads[0], pads[1], pads[2], pads[3],
-                s.activation().orElse(Activation.LINEAR), real(s.l1()), real(s.l2()), s.frozen(), s.bias()));
+                s.activation().orElse(Activation.LINEAR), real(s.l1()), real(s.l2()), s.frozen(), s.bias(),
+                ValueRules.activationAlphaOf(s.activation().orElse(Activation.LINEAR), s.activationAlpha())));
         return out;
     }
 
@@ -291,6 +295,23 @@ public final class ShapeChecker {
         return out;
     }
 
+    /** {@code batchnorm}: normalizes what a layer computed, per channel of a volume or per unit of a vector. */
+    private Shape batchNorm(Statement.BatchNorm s, Shape in) {
+        if (!rules.batchNorm(s) || in == null) {
+            return fail();
+        }
+        if (layers.stream().allMatch(l -> l.reshapesOnly() || l.identityAtInference())) {
+            diagnostics.add(Diagnostic.error(s.span(), "`batchnorm` normalizes what a layer computed, but its input is the"
+                    + " network's input").withNote(origin)
+                    .withHelp("put it after a `conv` or `dense` layer; to normalize the input, train with `--normalize`"));
+            return fail();
+        }
+        add(new Layer.BatchNorm(name("bn"), in, in, s.span(), text(s),
+                s.momentum().map(cnnc.ast.RealArg::value).orElse(Layer.BatchNorm.DEFAULT_MOMENTUM),
+                s.epsilon().map(cnnc.ast.RealArg::value).orElse(Layer.BatchNorm.DEFAULT_EPSILON), s.frozen()));
+        return in;
+    }
+
     private Shape flatten(Statement.Flatten s, Shape in) {
         if (in == null) {
             return fail();
@@ -310,7 +331,8 @@ public final class ShapeChecker {
     private Shape dense(Statement.Dense s, Shape in, boolean last) {
         boolean ok = rules.positive(s.units().value(), s.units().span(), "`dense` needs at least 1 unit");
         ok &= rules.regularizers(s.l1(), s.l2());
-        ok &= activationFits(s.activation().orElse(Activation.LINEAR), s.span(), last, true);
+        ok &= rules.activationFits(s.activation().orElse(Activation.LINEAR), s.span(), last, true);
+        ok &= rules.activationAlpha(s.activation().orElse(Activation.LINEAR), s.activationAlpha());
         var out = ok ? new Shape.Vector(s.units().value()) : null;
         if (ok && last && s.units().value() == 1 && s.activation().orElse(null) == Activation.SOFTMAX) {
             diagnostics.add(Diagnostic.warning(s.span(), "softmax over 1 unit always outputs 1, so nothing can be learned")
@@ -332,7 +354,8 @@ public final class ShapeChecker {
             return out;
         }
         add(new Layer.Dense(name("dense"), vec, out, s.span(), text(s), s.activation().orElse(Activation.LINEAR),
-                real(s.l1()), real(s.l2()), s.frozen(), s.bias()));
+                real(s.l1()), real(s.l2()), s.frozen(), s.bias(),
+                ValueRules.activationAlphaOf(s.activation().orElse(Activation.LINEAR), s.activationAlpha())));
         return out;
     }
 
@@ -352,33 +375,17 @@ public final class ShapeChecker {
     }
 
     private Shape activation(Statement.ActivationLayer s, Shape in, boolean last) {
-        boolean ok = activationFits(s.activation(), s.span(), last, in == null || in instanceof Shape.Vector);
+        boolean ok = rules.activationFits(s.activation(), s.span(), last, in == null || in instanceof Shape.Vector);
+        ok &= rules.activationAlpha(s.activation(), s.activationAlpha());
         if (!ok || in == null) {
             return fail();
         }
-        add(new Layer.ActivationLayer(name(s.activation().keyword()), in, in, s.span(), text(s), s.activation()));
+        add(new Layer.ActivationLayer(name(s.activation().keyword()), in, in, s.span(), text(s), s.activation(),
+                ValueRules.activationAlphaOf(s.activation(), s.activationAlpha())));
         return in;
     }
 
     // ---- shared rules --------------------------------------------------------------------
-
-    /** softmax: last layer only, and over a vector. */
-    private boolean activationFits(Activation act, Span span, boolean last, boolean vectorOut) {
-        if (act != Activation.SOFTMAX) {
-            return true;
-        }
-        if (!last) {
-            diagnostics.add(Diagnostic.error(span, "softmax is allowed only in the last layer")
-                    .withHelp("use `relu` here; softmax turns the final scores into class probabilities"));
-            return false;
-        }
-        if (!vectorOut) {
-            diagnostics.add(Diagnostic.error(span, "softmax needs a vector, but this layer outputs a volume")
-                    .withHelp("end the network with `flatten` and `dense 10 softmax`"));
-            return false;
-        }
-        return true;
-    }
 
     /** Whether an array of the product of {@code sizes} fits the JVM; the product may exceed a long. */
     private boolean fitsArray(Span span, String what, long... sizes) {

@@ -8,8 +8,13 @@ import cnnc.plan.Step;
 public final class Activations {
     private Activations() {}
 
-    /** The activation applied to {@code v}. */
-    public static String activate(Precision p, Activation act, String v) {
+    /** The step's activation applied to {@code v}. */
+    public static String activate(Precision p, Step step, String v) {
+        return activate(p, step.activation(), step.activationAlpha(), v);
+    }
+
+    /** The activation applied to {@code v}; {@code alpha} is leakyrelu's slope or elu's alpha. */
+    private static String activate(Precision p, Activation act, double alpha, String v) {
         String zero = p.literal(0);
         String one = p.literal(1);
         switch (act) {
@@ -23,18 +28,27 @@ public final class Activations {
                 return v;
             case LEAKYRELU:
                 // max + slope * min: no branch, and exact (one of the two is 0)
-                return "Math.max(" + v + ", " + zero + ") + " + p.literal(Activation.LEAKY_SLOPE) + " * Math.min(" + v + ", "
+                return "Math.max(" + v + ", " + zero + ") + " + p.literal(alpha) + " * Math.min(" + v + ", "
                         + zero + ")";
             case ELU:
-                return "(" + v + " > " + zero + " ? " + v + " : " + p.literal(Activation.ELU_ALPHA) + " * "
+                return "(" + v + " > " + zero + " ? " + v + " : " + p.literal(alpha) + " * "
                         + p.math("expm1", v) + ")";
             default:
                 throw new IllegalArgumentException("not elementwise: " + act);
         }
     }
 
-    /** The gradient g times the activation's derivative, written in terms of the output y. */
-    public static String derivative(Precision p, Activation act, String y, String g) {
+    /** The gradient g times the step's activation's derivative, written in terms of the output y. */
+    public static String derivative(Precision p, Step step, String y, String g) {
+        return derivative(p, step.activation(), step.activationAlpha(), y, g);
+    }
+
+    /**
+     * The gradient g times the activation's derivative, written in terms of the output y. For leakyrelu and
+     * elu the output is above 0 exactly where the input was, since the checker keeps their slope or alpha
+     * from being negative.
+     */
+    private static String derivative(Precision p, Activation act, double alpha, String y, String g) {
         String one = p.literal(1);
         switch (act) {
             case RELU:
@@ -51,23 +65,23 @@ public final class Activations {
                 return g;
             case LEAKYRELU:
                 // as PyTorch: the slope where the input was not above 0 (y > 0 exactly when it was)
-                return g + " * (" + y + " > " + p.literal(0) + " ? " + one + " : " + p.literal(Activation.LEAKY_SLOPE) + ")";
+                return g + " * (" + y + " > " + p.literal(0) + " ? " + one + " : " + p.literal(alpha) + ")";
             case ELU:
                 // y + alpha is alpha * e^x, the derivative below 0, from the output as PyTorch computes it
                 return g + " * (" + y + " > " + p.literal(0) + " ? " + one + " : " + y + " + "
-                        + p.literal(Activation.ELU_ALPHA) + ")";
+                        + p.literal(alpha) + ")";
             default:
                 throw new IllegalArgumentException("not elementwise: " + act);
         }
     }
 
-    /** Applies the activation in place over [from, from + count) of {@code out}. */
-    public static void activateRange(Code c, Precision p, Activation act, String out, String from, int count) {
-        if (act == Activation.LINEAR) {
+    /** Applies the step's activation in place over [from, from + count) of {@code out}. */
+    public static void activateRange(Code c, Precision p, Step step, String out, String from, int count) {
+        if (step.activation() == Activation.LINEAR) {
             return;
         }
         c.loop("j", count).line("int k = " + from + " + j")
-                .line(out + "[k] = " + activate(p, act, out + "[k]")).close();
+                .line(out + "[k] = " + activate(p, step, out + "[k]")).close();
     }
 
     /**
@@ -81,6 +95,6 @@ public final class Activations {
         }
         String grad = step.outGrad().name();
         String out = step.out().name();
-        c.loop("k", count).line(grad + "[k] = " + derivative(p, act, out + "[k]", grad + "[k]")).close();
+        c.loop("k", count).line(grad + "[k] = " + derivative(p, step, out + "[k]", grad + "[k]")).close();
     }
 }

@@ -125,20 +125,34 @@ final class ClassSkeleton {
 
     /** Calls each step's forward method in order, then the output stage's. */
     void forwardCalls(Code code) {
+        forwardCalls(code, "training");
+    }
+
+    /** As {@link #forwardCalls(Code)}, passing {@code training} to the steps that take the flag. */
+    void forwardCalls(Code code, String training) {
         for (int i = 0; i < ops.size(); i++) {
-            code.line(plan.steps().get(i).layer().name() + "Forward(batch" + (ops.get(i).forwardTakesTraining() ? ", training" : "")
-                    + ")");
+            code.line(forwardCall(i, training));
         }
         if (plan.outputStage().isPresent()) {
             code.line("outputForward(batch)");
         }
     }
 
+    /** The call of step {@code i}'s forward method, passing {@code training} if it takes the flag. */
+    String forwardCall(int i, String training) {
+        return plan.steps().get(i).layer().name() + "Forward(batch" + (ops.get(i).forwardTakesTraining() ? ", " + training : "")
+                + ")";
+    }
+
     /** Calls each step's backward method, last step first. */
     void backwardCalls(Code code) {
         for (int i = plan.steps().size() - 1; i >= 0; i--) {
-            code.line(plan.steps().get(i).layer().name() + "Backward(batch)");
+            code.line(backwardCall(i));
         }
+    }
+
+    String backwardCall(int i) {
+        return plan.steps().get(i).layer().name() + "Backward(batch)";
     }
 
     /** Every op's methods, step after step. */

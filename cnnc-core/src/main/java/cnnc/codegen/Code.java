@@ -47,6 +47,14 @@ public final class Code {
         return this;
     }
 
+    /** Closes the open block and opens the next of the same statement: {@code } else {}. */
+    public Code next(String controlFlow) {
+        blocks.pop();
+        builder.nextControlFlow("$L", tidy(controlFlow));
+        blocks.push("");
+        return this;
+    }
+
     public Code close() {
         String folded = blocks.pop();
         if (folded.isEmpty()) {

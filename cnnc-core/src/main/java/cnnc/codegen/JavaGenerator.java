@@ -35,6 +35,7 @@ public final class JavaGenerator {
     private final Precision p;
     private final ClassSkeleton skeleton;
     private final List<Parameter> parameters;
+    private final StagedPasses staged;
 
     private JavaGenerator(Network network, Precision precision, Backend backend) {
         this.network = network;
@@ -42,6 +43,7 @@ public final class JavaGenerator {
         this.p = precision;
         this.skeleton = new ClassSkeleton(plan, precision, backend);
         this.parameters = skeleton.parameters();
+        this.staged = new StagedPasses(plan, skeleton, precision, this::checkBatch, this::transpose);
     }
 
     /** Generates the class; {@code className} null means one derived from the file name. */
@@ -123,6 +125,9 @@ public final class JavaGenerator {
         type.addMethod(forward());
         type.addMethod(publicLoss());
         type.addMethod(backward());
+        if (staged.any()) {
+            type.addMethods(staged.methods());
+        }
         type.addMethods(skeleton.layerMethods());
         skeleton.outputForward().ifPresent(type::addMethod);
         type.addMethod(new LossOp(plan, p).lossAndGradient());
@@ -146,6 +151,9 @@ public final class JavaGenerator {
     private void addConstants(TypeSpec.Builder type) {
         type.addField(ClassSkeleton.constant("INPUT_SIZE", network.input().size(), "Values per input example, in H, W, C order."));
         type.addField(ClassSkeleton.constant("OUTPUT_SIZE", network.output().size(), "Values per output example."));
+        if (staged.any()) {
+            type.addField(staged.stagesConstant());
+        }
         skeleton.parameterTables().forEach(type::addField);
         type.addFields(skeleton.namedSizes());
     }
@@ -204,6 +212,9 @@ public final class JavaGenerator {
         type.addFields(skeleton.bufferFields());
         type.addField(FieldSpec.builder(array, "inputGradHwc", Modifier.PRIVATE, Modifier.FINAL).build());
         type.addFields(skeleton.scratchFields());
+        if (staged.any()) {
+            type.addFields(staged.fields());
+        }
         type.addField(FieldSpec.builder(long.class, "randomSeed", Modifier.PRIVATE).build());
         type.addField(FieldSpec.builder(long.class, "randomOffset", Modifier.PRIVATE).build());
         type.addField(FieldSpec.builder(boolean.class, "inputGradientEnabled", Modifier.PRIVATE).build());
@@ -240,6 +251,9 @@ public final class JavaGenerator {
         skeleton.allocateBuffers(code);
         code.line("inputGradHwc = new " + t + "[maxBatch * INPUT_SIZE]");
         skeleton.allocateScratch(code);
+        if (staged.any()) {
+            staged.allocate(code);
+        }
         return MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
                 .addParameter(int.class, "maxBatch")
                 .addParameter(ArrayTypeName.of(p.arrayType()), "parameters")
@@ -308,13 +322,19 @@ public final class JavaGenerator {
     private MethodSpec forward() {
         var code = new Code();
         checkBatch(code, "INPUT_SIZE");
+        if (staged.any()) {
+            staged.trainInStages(code);
+        }
         code.add(transpose(true));
         skeleton.forwardCalls(code);
         return MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC)
                 .addParameter(p.arrayType(), "inputs").addParameter(int.class, "offset")
                 .addParameter(int.class, "batch").addParameter(boolean.class, "training")
                 .addJavadoc("Runs {@code batch} examples, read from {@code inputs} at {@code offset} (H, W, C order),\n"
-                        + "through the network; {@code training} turns dropout on. Results: {@link #output()}.\n")
+                        + "through the network; {@code training} turns dropout on"
+                        + (staged.any() ? " and has each batchnorm normalize with the\nstatistics of these examples (and"
+                                + " update its running averages), else with its running averages.\n" : ". ")
+                        + "Results: {@link #output()}.\n")
                 .addCode(code.build()).build();
     }
 
@@ -358,11 +378,15 @@ public final class JavaGenerator {
 
     private MethodSpec backward() {
         var code = new Code();
-        checkBatch(code, "OUTPUT_SIZE");
-        code.line("double loss = lossAndGradient(targets, offset, batch, true)");
-        skeleton.backwardCalls(code);
-        code.open("if (inputGradientEnabled)").add(transpose(false)).close();
-        code.line("return loss");
+        if (staged.any()) {
+            staged.backwardInStages(code);
+        } else {
+            checkBatch(code, "OUTPUT_SIZE");
+            code.line("double loss = lossAndGradient(targets, offset, batch, true)");
+            skeleton.backwardCalls(code);
+            code.open("if (inputGradientEnabled)").add(transpose(false)).close();
+            code.line("return loss");
+        }
         return MethodSpec.methodBuilder("backward").addModifiers(Modifier.PUBLIC).returns(double.class)
                 .addParameter(p.arrayType(), "targets").addParameter(int.class, "offset").addParameter(int.class, "batch")
                 .addJavadoc("Back-propagates the loss of the last {@link #forward} against {@code targets}: adds the\n"

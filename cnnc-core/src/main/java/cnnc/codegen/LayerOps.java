@@ -1,6 +1,7 @@
 package cnnc.codegen;
 
 import cnnc.codegen.activation.ActivationOp;
+import cnnc.codegen.batchnorm.BatchNormOp;
 import cnnc.codegen.conv.ConvOp;
 import cnnc.codegen.conv.VectorConvOp;
 import cnnc.codegen.dense.DenseOp;
@@ -62,6 +63,11 @@ public final class LayerOps {
             }
 
             @Override
+            public Boolean batchNorm(Layer.BatchNorm batchNorm) {
+                return false;
+            }
+
+            @Override
             public Boolean flatten(Layer.Flatten flatten) {
                 return false;
             }
@@ -108,6 +114,11 @@ public final class LayerOps {
             @Override
             public LayerOp pad(Layer.Pad pad) {
                 return new PadOp(ctx, pad);
+            }
+
+            @Override
+            public LayerOp batchNorm(Layer.BatchNorm batchNorm) {
+                return new BatchNormOp(ctx, batchNorm);
             }
 
             @Override

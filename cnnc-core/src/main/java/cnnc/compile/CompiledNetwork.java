@@ -22,6 +22,8 @@ public final class CompiledNetwork {
     private final MethodHandle newWithParameters;
     private final MethodHandle newParameters;
     final Handles handles;
+    /** The staged passes of a class that normalizes with batch statistics; null for one without. */
+    final StageHandles stageHandles;
 
     CompiledNetwork(Network network, Precision precision, GeneratedSource source, byte[] classFile, Class<?> type) {
         this.network = network;
@@ -45,10 +47,31 @@ public final class CompiledNetwork {
                     lookup.findVirtual(type, "setRandomState", MethodType.methodType(void.class, long.class, long.class)),
                     lookup.findVirtual(type, "setInputGradientEnabled", MethodType.methodType(void.class, boolean.class)),
                     lookup.findVirtual(type, "inputGradient", MethodType.methodType(array)));
+            stageHandles = stageHandles(lookup, type, array);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("generated class lacks its API: " + e.getMessage(), e);
         }
     }
+
+    /** The class's staged passes, if it has them (its STAGES constant says so). */
+    private static StageHandles stageHandles(MethodHandles.Lookup lookup, Class<?> type, Class<?> array)
+            throws ReflectiveOperationException {
+        int stages;
+        try {
+            stages = type.getField("STAGES").getInt(null);
+        } catch (NoSuchFieldException e) {
+            return null;
+        }
+        return new StageHandles(stages,
+                lookup.findStatic(type, "newBatchSums", MethodType.methodType(double[][].class, int.class)),
+                lookup.findVirtual(type, "shareBatch", MethodType.methodType(void.class, double[][].class, int.class, int.class)),
+                lookup.findVirtual(type, "forwardStage", MethodType.methodType(void.class, int.class, array, int.class, int.class)),
+                lookup.findVirtual(type, "backwardStage",
+                        MethodType.methodType(double.class, int.class, array, int.class, int.class)));
+    }
+
+    record StageHandles(int stages, MethodHandle newBatchSums, MethodHandle shareBatch, MethodHandle forwardStage,
+            MethodHandle backwardStage) {}
 
     record Handles(MethodHandle forward, MethodHandle backward, MethodHandle loss, MethodHandle output,
             MethodHandle parameters, MethodHandle gradients, MethodHandle zeroGradients, MethodHandle setRandomState,
@@ -72,6 +95,27 @@ public final class CompiledNetwork {
 
     public List<Parameter> parameters() {
         return Parameter.of(network);
+    }
+
+    /**
+     * How many stages a training pass runs in: 1, or one more than the network's batchnorms that normalize
+     * with batch statistics, each of which instances sharing a batch must all reach before any goes on
+     * ({@link NetworkInstance#shareBatch}).
+     */
+    public int stages() {
+        return stageHandles == null ? 1 : stageHandles.stages();
+    }
+
+    /** Room for the batch statistics of a batch of up to {@code examples}, to share between instances. */
+    public double[][] newBatchSums(int examples) {
+        return (double[][]) invoke(staged().newBatchSums(), examples);
+    }
+
+    StageHandles staged() {
+        if (stageHandles == null) {
+            throw new IllegalStateException(network.source().name() + " has no batch statistics to share");
+        }
+        return stageHandles;
     }
 
     /** Zeroed parameter arrays (float[][] or double[][]). */

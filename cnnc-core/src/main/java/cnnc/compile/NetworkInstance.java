@@ -54,6 +54,21 @@ public final class NetworkInstance {
         CompiledNetwork.invoke(owner.handles.setInputGradientEnabled(), target, enabled);
     }
 
+    /** Makes this instance run examples from {@code first} of a batch of {@code examples} whose statistics it shares. */
+    public void shareBatch(double[][] sums, int first, int examples) {
+        CompiledNetwork.invoke(owner.staged().shareBatch(), target, sums, first, examples);
+    }
+
+    /** One stage of a training forward pass ({@link CompiledNetwork#stages}). */
+    public void forwardStage(int stage, Object inputs, int offset, int batch) {
+        CompiledNetwork.invoke(owner.staged().forwardStage(), target, stage, inputs, offset, batch);
+    }
+
+    /** One stage of the backward pass, the last first; the last returns the loss, the others 0. */
+    public double backwardStage(int stage, Object targets, int offset, int batch) {
+        return (double) CompiledNetwork.invoke(owner.staged().backwardStage(), target, stage, targets, offset, batch);
+    }
+
     public Object inputGradient() {
         return CompiledNetwork.invoke(owner.handles.inputGradient(), target);
     }

@@ -38,12 +38,30 @@ public sealed interface Layer {
         return true;
     }
 
+    /** The parameters training may change: all of them unless frozen (a batchnorm's running averages never). */
+    default long trainableParams() {
+        return trainable() ? params() : 0;
+    }
+
+    /**
+     * Whether training normalizes with statistics of the whole batch (a batchnorm that is not frozen), so
+     * that a batch split over threads must meet here to sum them.
+     */
+    default boolean needsBatchStatistics() {
+        return false;
+    }
+
     /** A short type for the summary table, e.g. {@code Conv 3x3}. */
     String typeLabel();
 
     /** The activation the layer applies to its output (linear for layers that have none). */
     default Activation activation() {
         return Activation.LINEAR;
+    }
+
+    /** The slope below zero of a {@code leakyrelu} activation, or the alpha of an {@code elu}; 0 for the others. */
+    default double activationAlpha() {
+        return 0;
     }
 
     /** The trainable tensors, in model-file order: weight, then bias. */
@@ -102,6 +120,8 @@ public sealed interface Layer {
 
         R pad(Pad pad);
 
+        R batchNorm(BatchNorm batchNorm);
+
         R flatten(Flatten flatten);
 
         R dense(Dense dense);
@@ -114,7 +134,8 @@ public sealed interface Layer {
     /** conv K KHxKW: weights laid out [K][C][KH][KW] as PyTorch does. */
     record Conv(String name, Shape.Volume in, Shape.Volume out, Span span, String source, int kernelHeight,
             int kernelWidth, int stride, int padTop, int padLeft, int padBottom, int padRight,
-            Activation activation, double l1, double l2, boolean frozen, boolean bias) implements Layer {
+            Activation activation, double l1, double l2, boolean frozen, boolean bias, double activationAlpha)
+            implements Layer {
         public int filters() {
             return out.channels();
         }
@@ -214,6 +235,71 @@ public sealed interface Layer {
         }
     }
 
+    /**
+     * Batch normalization (Ioffe and Szegedy, 2015) per channel of a volume or per unit of a vector, as
+     * PyTorch's BatchNorm2d and BatchNorm1d: a scale (weight) and shift (bias) that train, and running
+     * averages of the mean and variance that inference uses. {@code momentum} is Keras': each training step
+     * keeps that much of the running averages (PyTorch's momentum is 1 minus it). A frozen one normalizes
+     * with its running averages while training too and keeps them (Keras' trainable=False).
+     */
+    record BatchNorm(String name, Shape in, Shape out, Span span, String source, double momentum, double epsilon,
+            boolean frozen) implements Layer {
+        /** Keras' default momentum (PyTorch's 0.1 in its own sense). */
+        public static final double DEFAULT_MOMENTUM = 0.99;
+        /** Keras' default epsilon (PyTorch's is 1e-5). */
+        public static final double DEFAULT_EPSILON = 0.001;
+
+        /** Channels of a volume, or units of a vector: each normalized on its own. */
+        public int channels() {
+            return in instanceof Shape.Volume v ? v.channels() : in.size();
+        }
+
+        /** Values per channel of one example: height times width, 1 for a vector. */
+        public int plane() {
+            return in.size() / channels();
+        }
+
+        @Override
+        public long params() {
+            return 4L * channels();
+        }
+
+        @Override
+        public long trainableParams() {
+            return frozen ? 0 : 2L * channels();
+        }
+
+        @Override
+        public boolean trainable() {
+            return !frozen;
+        }
+
+        @Override
+        public boolean needsBatchStatistics() {
+            return !frozen;
+        }
+
+        @Override
+        public String typeLabel() {
+            return "BatchNorm";
+        }
+
+        @Override
+        public List<Parameter> parameters() {
+            int[] shape = {channels()};
+            return List.of(
+                    new Parameter(this, name + ".weight", name + "Weight", shape, 0, 0, Parameter.Role.SCALE),
+                    new Parameter(this, name + ".bias", name + "Bias", shape, 0, 0, Parameter.Role.BIAS),
+                    new Parameter(this, name + ".running_mean", name + "RunningMean", shape, 0, 0, Parameter.Role.RUNNING_MEAN),
+                    new Parameter(this, name + ".running_var", name + "RunningVar", shape, 0, 0, Parameter.Role.RUNNING_VARIANCE));
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.batchNorm(this);
+        }
+    }
+
     /** Orders values C, H, W as PyTorch's flatten does, so weights files carry over. */
     record Flatten(String name, Shape.Volume in, Shape.Vector out, Span span, String source) implements Layer {
         @Override
@@ -234,7 +320,7 @@ public sealed interface Layer {
 
     /** dense N: weights laid out [N][inputs] as PyTorch's Linear. */
     record Dense(String name, Shape.Vector in, Shape.Vector out, Span span, String source, Activation activation,
-            double l1, double l2, boolean frozen, boolean bias) implements Layer {
+            double l1, double l2, boolean frozen, boolean bias, double activationAlpha) implements Layer {
         public int units() {
             return out.length();
         }
@@ -295,8 +381,8 @@ public sealed interface Layer {
         }
     }
 
-    record ActivationLayer(String name, Shape in, Shape out, Span span, String source, Activation activation)
-            implements Layer {
+    record ActivationLayer(String name, Shape in, Shape out, Span span, String source, Activation activation,
+            double activationAlpha) implements Layer {
         @Override
         public String typeLabel() {
             return "Activation";

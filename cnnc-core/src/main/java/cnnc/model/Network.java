@@ -22,7 +22,7 @@ public record Network(SourceFile source, Shape input, List<Layer> layers, Loss l
     }
 
     public long trainableParams() {
-        return layers.stream().filter(Layer::trainable).mapToLong(Layer::params).sum();
+        return layers.stream().mapToLong(Layer::trainableParams).sum();
     }
 
     public long totalMacs() {

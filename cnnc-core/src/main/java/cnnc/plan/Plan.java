@@ -44,6 +44,20 @@ public record Plan(Network network, Mode mode, Buffer input, List<Step> steps, O
         return new Plan(network, mode, input, steps, tail.stage(), output, outputGrad);
     }
 
+    /**
+     * Where a training pass needs statistics of the whole batch (a batchnorm that is not frozen): the
+     * indexes of those steps. The training class runs its passes in stages that end there, so that the
+     * instances a trainer runs on slices of one batch can each finish a stage before any starts the next.
+     * Empty for inference, and for networks without such a step.
+     */
+    public List<Integer> batchStatisticSteps() {
+        if (mode != Mode.TRAINING) {
+            return List.of();
+        }
+        return java.util.stream.IntStream.range(0, steps.size())
+                .filter(i -> steps.get(i).layer().needsBatchStatistics()).boxed().toList();
+    }
+
     /** Every buffer that needs a field, each once (flatten shares, so names repeat). */
     public List<Buffer> buffers() {
         var all = new LinkedHashMap<String, Buffer>();

@@ -16,6 +16,11 @@ public sealed interface Step permits LayerStep, ConvPoolStep {
     /** The activation applied in this step's loops: linear when the output stage took it over. */
     Activation activation();
 
+    /** The slope of a leakyrelu or the alpha of an elu the step applies ({@link Layer#activationAlpha}). */
+    default double activationAlpha() {
+        return layer().activationAlpha();
+    }
+
     /** The step's gradients; empty in an inference plan. */
     Optional<Gradients> gradients();
 

@@ -145,6 +145,8 @@ final class AstBuilder {
             return pool(ctx.poolStmt());
         } else if (ctx.padStmt() != null) {
             return new Statement.Pad(span(ctx), extent(require(ctx.padStmt().dims()), "padding"));
+        } else if (ctx.batchnormStmt() != null) {
+            return batchNorm(ctx.batchnormStmt());
         } else if (ctx.flattenStmt() != null) {
             return new Statement.Flatten(span(ctx));
         } else if (ctx.denseStmt() != null) {
@@ -152,7 +154,8 @@ final class AstBuilder {
         } else if (ctx.dropoutStmt() != null) {
             return new Statement.Dropout(span(ctx), real(ctx.dropoutStmt().number()));
         } else if (ctx.activationStmt() != null) {
-            return new Statement.ActivationLayer(span(ctx), activation(ctx.activationStmt().activation()));
+            CnnParser.ActivationContext act = ctx.activationStmt().activation();
+            return new Statement.ActivationLayer(span(ctx), activation(act), activationAlpha(act));
         } else if (ctx.optimizerStmt() != null) {
             return optimizer(ctx.optimizerStmt());
         } else if (ctx.epochsStmt() != null) {
@@ -196,6 +199,7 @@ final class AstBuilder {
         Optional<IntArg> stride = Optional.empty();
         Optional<Padding> padding = Optional.empty();
         Optional<Activation> act = Optional.empty();
+        Optional<RealArg> alpha = Optional.empty();
         Optional<RealArg> l1 = Optional.empty();
         Optional<RealArg> l2 = Optional.empty();
         boolean frozen = false;
@@ -217,6 +221,7 @@ final class AstBuilder {
             } else if (option instanceof CnnParser.ConvActivationContext a) {
                 options.once("activation", a);
                 act = Optional.of(activation(a.activation()));
+                alpha = activationAlpha(a.activation());
             } else if (option instanceof CnnParser.ConvRegularizerContext r) {
                 RealArg value = regularizer(r.regularizer(), options);
                 if (r.regularizer().L1() != null) {
@@ -233,7 +238,7 @@ final class AstBuilder {
             }
         }
         options.throwIfBroken();
-        return new Statement.Conv(span(ctx), filters, kernel, stride, padding, act, l1, l2, frozen, bias);
+        return new Statement.Conv(span(ctx), filters, kernel, stride, padding, act, l1, l2, frozen, bias, alpha);
     }
 
     private Statement pool(CnnParser.PoolStmtContext ctx) {
@@ -252,10 +257,34 @@ final class AstBuilder {
         return new Statement.Pool(span(ctx), kind, window, stride);
     }
 
+    private Statement batchNorm(CnnParser.BatchnormStmtContext ctx) {
+        var options = new OptionSet("batchnorm");
+        Optional<RealArg> momentum = Optional.empty();
+        Optional<RealArg> epsilon = Optional.empty();
+        boolean frozen = false;
+        for (CnnParser.BatchnormOptionContext option : ctx.batchnormOption()) {
+            if (option instanceof CnnParser.BatchnormValueContext v) {
+                options.once(v.getStart().getText(), v);
+                RealArg value = real(require(v.number()));
+                if (v.MOMENTUM() != null) {
+                    momentum = Optional.of(value);
+                } else {
+                    epsilon = Optional.of(value);
+                }
+            } else {
+                options.once("freeze", option);
+                frozen = true;
+            }
+        }
+        options.throwIfBroken();
+        return new Statement.BatchNorm(span(ctx), momentum, epsilon, frozen);
+    }
+
     private Statement dense(CnnParser.DenseStmtContext ctx) {
         IntArg units = whole(require(ctx.number()), "the number of units");
         var options = new OptionSet("dense");
         Optional<Activation> act = Optional.empty();
+        Optional<RealArg> alpha = Optional.empty();
         Optional<RealArg> l1 = Optional.empty();
         Optional<RealArg> l2 = Optional.empty();
         boolean frozen = false;
@@ -264,6 +293,7 @@ final class AstBuilder {
             if (option instanceof CnnParser.DenseActivationContext a) {
                 options.once("activation", a);
                 act = Optional.of(activation(a.activation()));
+                alpha = activationAlpha(a.activation());
             } else if (option instanceof CnnParser.DenseRegularizerContext r) {
                 RealArg value = regularizer(r.regularizer(), options);
                 if (r.regularizer().L1() != null) {
@@ -280,7 +310,7 @@ final class AstBuilder {
             }
         }
         options.throwIfBroken();
-        return new Statement.Dense(span(ctx), units, act, l1, l2, frozen, bias);
+        return new Statement.Dense(span(ctx), units, act, l1, l2, frozen, bias, alpha);
     }
 
     private RealArg regularizer(CnnParser.RegularizerContext r, OptionSet options) {
@@ -319,6 +349,11 @@ final class AstBuilder {
     private Activation activation(CnnParser.ActivationContext ctx) {
         require(ctx);
         return Activation.valueOf(ctx.getStart().getText().toUpperCase(Locale.ROOT));
+    }
+
+    /** The slope after {@code leakyrelu} or the alpha after {@code elu}, if written. */
+    private Optional<RealArg> activationAlpha(CnnParser.ActivationContext ctx) {
+        return ctx.number() == null ? Optional.empty() : Optional.of(real(ctx.number()));
     }
 
     /** Reports an option given twice; the statement is still built so later checks run. */

@@ -6,7 +6,8 @@ import java.util.SplittableRandom;
 
 /**
  * Keras' default initialisation: kernels uniform in +-sqrt(6 / (fan_in + fan_out)) (Glorot and
- * Bengio, 2010), biases zero. Seeded, so the same seed gives the same network.
+ * Bengio, 2010), biases zero; a batchnorm's scale and running variance one, its shift and running
+ * mean zero. Seeded, so the same seed gives the same network; only kernels draw from the generator.
  */
 public final class GlorotUniform {
     private GlorotUniform() {}
@@ -16,8 +17,9 @@ public final class GlorotUniform {
         for (int t = 0; t < parameters.size(); t++) {
             Parameter p = parameters.get(t);
             float[] w = values[t];
-            if (p.isBias()) {
-                java.util.Arrays.fill(w, 0f);
+            if (p.role() != Parameter.Role.WEIGHT) {
+                boolean ones = p.role() == Parameter.Role.SCALE || p.role() == Parameter.Role.RUNNING_VARIANCE;
+                java.util.Arrays.fill(w, ones ? 1f : 0f);
                 continue;
             }
             double limit = Math.sqrt(6.0 / (p.fanIn() + p.fanOut()));

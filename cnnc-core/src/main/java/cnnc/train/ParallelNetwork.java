@@ -13,6 +13,12 @@ import java.util.concurrent.Future;
  * with its own activations and gradients. A batch is cut into one contiguous slice per thread;
  * the gradients are then summed in thread order, so a given seed and thread count always give
  * the same result.
+ *
+ * <p>A network whose batchnorms normalize with statistics of the whole batch trains in stages
+ * ({@link CompiledNetwork#stages}): every slice finishes a stage, writing its examples' sums into
+ * arrays all instances share, before any starts the next, which adds all the rows in example order.
+ * So the statistics, and every example's output and input gradient, do not depend on how the batch
+ * was cut.
  */
 final class ParallelNetwork implements AutoCloseable {
     private final NetworkInstance[] instances;
@@ -22,6 +28,10 @@ final class ParallelNetwork implements AutoCloseable {
     private final int inputs;
     private final int outputs;
     private final Targets targets;
+    /** How many stages a training pass runs in: 1 but for batchnorms that need the whole batch's statistics. */
+    private final int stages;
+    /** The batch statistics the instances share, for a network that trains in stages; else null. */
+    private final double[][] batchSums;
 
     record BatchResult(double lossSum, int correct) {}
 
@@ -45,6 +55,8 @@ final class ParallelNetwork implements AutoCloseable {
         this.inputs = compiled.network().input().size();
         this.outputs = compiled.network().output().size();
         this.targets = targets;
+        this.stages = compiled.stages();
+        this.batchSums = stages > 1 ? compiled.newBatchSums(perThread * threads) : null;
     }
 
     /** The summed gradients of the last {@link #trainBatch} (owned by the first instance). */
@@ -54,13 +66,13 @@ final class ParallelNetwork implements AutoCloseable {
 
     /** Forward and backward over {@code n} examples; leaves the summed gradient in {@link #gradients()}. */
     BatchResult trainBatch(float[] x, float[] t, int[] labels, int n, long seed) {
-        BatchResult result = run(n, (inst, from, count) -> {
+        BatchResult result = batchSums == null ? run(n, (inst, from, count) -> {
             inst.zeroGradients();
             inst.setRandomState(seed, from);
             inst.forward(x, from * inputs, count, true);
             double loss = inst.backward(t, from * outputs, count);
             return new BatchResult(loss, countCorrect(inst, labels, from, count));
-        });
+        }) : trainInStages(x, t, labels, n, seed);
         for (int th = 1; th < instances.length; th++) {
             if ((long) th * perThread >= n) {
                 break;
@@ -77,6 +89,44 @@ final class ParallelNetwork implements AutoCloseable {
         }
         return result;
     }
+
+    /**
+     * As {@link #trainBatch} for a network that trains in stages: each stage runs on every slice before
+     * the next starts. The last forward stage and the first backward one need nothing from other slices
+     * in between, so they run together.
+     */
+    private BatchResult trainInStages(float[] x, float[] t, int[] labels, int n, long seed) {
+        int last = stages - 1;
+        run(n, (inst, from, count) -> {
+            inst.zeroGradients();
+            inst.setRandomState(seed, from);
+            inst.shareBatch(batchSums, from, n);
+            inst.forwardStage(0, x, from * inputs, count);
+            return NOTHING;
+        });
+        for (int stage = 1; stage < last; stage++) {
+            int s = stage;
+            run(n, (inst, from, count) -> {
+                inst.forwardStage(s, x, from * inputs, count);
+                return NOTHING;
+            });
+        }
+        BatchResult result = run(n, (inst, from, count) -> {
+            inst.forwardStage(last, x, from * inputs, count);
+            double loss = inst.backwardStage(last, t, from * outputs, count);
+            return new BatchResult(loss, countCorrect(inst, labels, from, count));
+        });
+        for (int stage = last - 1; stage >= 0; stage--) {
+            int s = stage;
+            run(n, (inst, from, count) -> {
+                inst.backwardStage(s, t, from * outputs, count);
+                return NOTHING;
+            });
+        }
+        return result;
+    }
+
+    private static final BatchResult NOTHING = new BatchResult(0, 0);
 
     /**
      * Loss sum and correct count over {@code n} examples, in inference mode; the predicted class

@@ -19,7 +19,7 @@ final class Regularization {
         boolean found = false;
         for (int t = 0; t < parameters.size(); t++) {
             Parameter p = parameters.get(t);
-            if (p.isBias()) {
+            if (p.role() != Parameter.Role.WEIGHT) {
                 continue;
             }
             l1[t] = (float) p.layer().l1();

@@ -94,7 +94,7 @@ public final class Trainer {
         List<Parameter> parameters = compiled.parameters();
         boolean[] trainable = new boolean[parameters.size()];
         for (int t = 0; t < trainable.length; t++) {
-            trainable[t] = parameters.get(t).layer().trainable();
+            trainable[t] = parameters.get(t).trainable();
         }
         var regularization = new Regularization(parameters);
         Optimizer optimizer = config.newOptimizer();

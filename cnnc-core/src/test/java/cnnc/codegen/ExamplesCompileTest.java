@@ -22,14 +22,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ExamplesCompileTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"lab", "mlp", "lenet5", "lenet5-mnist", "binary", "alexnet", "vgg16"})
+    @ValueSource(strings = {"lab", "mlp", "lenet5", "lenet5-mnist", "batchnorm-mnist", "binary", "alexnet", "vgg16"})
     void exampleCompilesWithSmallMethods(String name) throws IOException {
         assertSmallMethods(name, Backend.SCALAR);
     }
 
     /** The vector backend's kernels too: HotSpot would not compile a larger one at all. */
     @ParameterizedTest
-    @ValueSource(strings = {"lab", "mlp", "lenet5", "lenet5-mnist", "binary", "alexnet", "vgg16"})
+    @ValueSource(strings = {"lab", "mlp", "lenet5", "lenet5-mnist", "batchnorm-mnist", "binary", "alexnet", "vgg16"})
     void exampleCompilesWithSmallMethodsOnTheVectorBackend(String name) throws IOException {
         assertSmallMethods(name, Backend.VECTOR);
     }
@@ -47,7 +47,7 @@ class ExamplesCompileTest {
 
     /** The inference class that build packs, with its nested class and its weights reader, within the same limits. */
     @ParameterizedTest
-    @ValueSource(strings = {"lab", "mlp", "lenet5", "lenet5-mnist", "binary", "alexnet", "vgg16"})
+    @ValueSource(strings = {"lab", "mlp", "lenet5", "lenet5-mnist", "batchnorm-mnist", "binary", "alexnet", "vgg16"})
     void exampleInferenceClassCompilesWithSmallMethods(String name) throws IOException {
         Network network = GoldenSourceTest.load(Path.of("examples", name + ".cnn"));
         var classes = InMemoryCompiler.compile(InferenceGenerator.sources(network, "test.inference", null));

@@ -22,7 +22,7 @@ class GoldenSourceTest {
     private static final Path GOLDEN = Path.of("cnnc-core/src/test/resources/golden");
 
     @ParameterizedTest
-    @ValueSource(strings = {"lab", "mlp", "lenet5", "lenet5-mnist", "binary", "alexnet", "vgg16"})
+    @ValueSource(strings = {"lab", "mlp", "lenet5", "lenet5-mnist", "batchnorm-mnist", "binary", "alexnet", "vgg16"})
     void trainingSourceIsUnchanged(String example) throws IOException {
         Network network = load(Path.of("examples", example + ".cnn"));
         String code = JavaGenerator.generate(network).code();
@@ -30,7 +30,7 @@ class GoldenSourceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"lab", "mlp", "lenet5", "lenet5-mnist", "binary", "alexnet", "vgg16"})
+    @ValueSource(strings = {"lab", "mlp", "lenet5", "lenet5-mnist", "batchnorm-mnist", "binary", "alexnet", "vgg16"})
     void vectorTrainingSourceIsUnchanged(String example) throws IOException {
         Network network = load(Path.of("examples", example + ".cnn"));
         String code = JavaGenerator.generate(network, JavaGenerator.DEFAULT_PACKAGE, null, Precision.FLOAT,
@@ -40,7 +40,7 @@ class GoldenSourceTest {
 
     /** The inference-only class that {@code cnnc build} packs into jars. */
     @ParameterizedTest
-    @ValueSource(strings = {"lab", "mlp", "lenet5", "lenet5-mnist", "binary", "alexnet", "vgg16"})
+    @ValueSource(strings = {"lab", "mlp", "lenet5", "lenet5-mnist", "batchnorm-mnist", "binary", "alexnet", "vgg16"})
     void inferenceSourceIsUnchanged(String example) throws IOException {
         Network network = load(Path.of("examples", example + ".cnn"));
         String code = InferenceGenerator.generate(network, "com.example.digits", null).code();

@@ -91,7 +91,17 @@ class GradientCheckProperties {
         // layers without a bias, on every code shape of conv and on dense
         "input 8x8x2\nconv 3 3x3 relu nobias\npool 2x2\nconv 2 2x2 stride 2 nobias\nflatten\ndense 4 relu nobias\ndense 2 softmax\n",
         // leaky ReLU and ELU, as layer options and as layers of their own
-        "input 6x6x2\nconv 3 3x3 leakyrelu\nconv 2 2x2 elu\nflatten\ndense 4 elu\nleakyrelu\ndense 2 softmax\n"};
+        "input 6x6x2\nconv 3 3x3 leakyrelu\nconv 2 2x2 elu\nflatten\ndense 4 elu\nleakyrelu\ndense 2 softmax\n",
+        // and with a slope or alpha of their own, including a slope above 1 and an alpha of 0
+        "input 6x6x2\nconv 3 3x3 leakyrelu 0.3\nconv 2 2x2 elu 0.4\nflatten\ndense 4 elu 2.5\nleakyrelu 1.5\ndense 3 elu 0\n"
+                + "dense 2 softmax\n",
+        // batchnorm per channel and per unit, on batch statistics; after pooling and an activation; frozen (running
+        // averages); conv and dense without a bias before one, as usual
+        "input 6x6x2\nconv 3 3x3 nobias\nbatchnorm\nleakyrelu 0.2\nflatten\ndense 4 nobias\nbatchnorm momentum 0.9 epsilon 1e-5\n"
+                + "relu\ndense 3 softmax\n",
+        "input 7x7x1\nconv 4 2x2 relu\npool 2x2\nbatchnorm\nconv 2 2x2 elu\nbatchnorm freeze\npool avg global\nbatchnorm\n"
+                + "dense 2 sigmoid\n",
+        "input 5\ndense 4 tanh\nbatchnorm\nbatchnorm\ndropout 0.25\ndense 3\nbatchnorm\n"};
 
     @Example
     void newerLayerKinds() {
@@ -119,9 +129,10 @@ class GradientCheckProperties {
     private static void checkGradients(Network network, Random random, long seed, Backend backend) {
         CompiledNetwork compiled = NetworkCompiler.compile(network, Precision.DOUBLE, backend);
         var params = (double[][]) compiled.newParameters();
-        for (double[] tensor : params) {
+        for (int t = 0; t < params.length; t++) {
+            double[] tensor = params[t];
             for (int i = 0; i < tensor.length; i++) {
-                tensor[i] = random.nextGaussian() * 0.5;
+                tensor[i] = RandomNetworks.value(compiled.parameters().get(t), random);
             }
         }
         NetworkInstance net = compiled.instantiate(BATCH, params);
@@ -145,6 +156,9 @@ class GradientCheckProperties {
         var grads = (Object[]) net.gradients();
         List<Parameter> names = compiled.parameters();
         for (int t = 0; t < params.length; t++) {
+            if (!isDifferentiated(names.get(t))) {
+                continue;
+            }
             double[] analytic = ((double[]) grads[t]).clone();
             for (int i : sample(random, params[t].length)) {
                 double numeric = numeric(net, params[t], i, x, targets);
@@ -159,6 +173,11 @@ class GradientCheckProperties {
         if (!failures.isEmpty()) {
             fail("gradient mismatches in\n" + network.source().text() + "\n" + String.join("\n", failures));
         }
+    }
+
+    /** A batchnorm's running averages are state the forward pass updates, not parameters of the loss. */
+    private static boolean isDifferentiated(Parameter parameter) {
+        return parameter.role() != Parameter.Role.RUNNING_MEAN && parameter.role() != Parameter.Role.RUNNING_VARIANCE;
     }
 
     static Network draw(Random random) {

@@ -57,12 +57,23 @@ class InferenceMatchesTrainingProperties {
         }
     }
 
+    /** Batchnorm, per channel and per unit, frozen or not, normalizes with the running averages in both classes. */
+    @Example
+    void batchnormMatchesTraining() throws Throwable {
+        for (String source : GradientCheckProperties.NEWER_KINDS) {
+            if (source.contains("batchnorm")) {
+                assertInferenceMatchesTraining(RandomNetworks.parse(source), new Random(source.length()));
+            }
+        }
+    }
+
     private static void assertInferenceMatchesTraining(Network network, Random random) throws Throwable {
         CompiledNetwork training = NetworkCompiler.compile(network, Precision.FLOAT);
         var params = (float[][]) training.newParameters();
-        for (float[] tensor : params) {
+        for (int t = 0; t < params.length; t++) {
+            float[] tensor = params[t];
             for (int i = 0; i < tensor.length; i++) {
-                tensor[i] = (float) (random.nextGaussian() * 0.5);
+                tensor[i] = (float) RandomNetworks.value(training.parameters().get(t), random);
             }
         }
         int inputs = network.input().size();

@@ -14,13 +14,33 @@ import java.util.Random;
  * (a kernel may not fit); those come back empty.
  */
 final class RandomNetworks {
-    private static final String[] ACTIVATIONS = {"relu", "sigmoid", "tanh", "linear", "leakyrelu", "elu"};
+    private static final String[] ACTIVATIONS = {"relu", "sigmoid", "tanh", "linear", "leakyrelu", "elu", "leakyrelu 0.2",
+        "elu 0.5"};
 
     private RandomNetworks() {}
+
+    /**
+     * A random parameter value: normal with deviation 0.5, but for a batchnorm's running variance, which
+     * must be positive, uniform in [0.5, 1.5).
+     */
+    static double value(cnnc.model.Parameter parameter, Random random) {
+        return parameter.role() == cnnc.model.Parameter.Role.RUNNING_VARIANCE ? 0.5 + random.nextDouble()
+                : random.nextGaussian() * 0.5;
+    }
 
     /** A network from .cnn source that the test knows to be valid. */
     static Network parse(String source) {
         return Frontend.compile(new SourceFile("test.cnn", source)).network().orElseThrow();
+    }
+
+    /** Now and then a batchnorm, with Keras' defaults, PyTorch's, or frozen (normalizing with its running averages). */
+    private static String batchNorm(Random r) {
+        return switch (r.nextInt(8)) {
+            case 0 -> "batchnorm\n";
+            case 1 -> "batchnorm momentum 0.9 epsilon 1e-5\n";
+            case 2 -> "batchnorm freeze\n";
+            default -> "";
+        };
     }
 
     static Optional<Network> draw(Random r) {
@@ -49,6 +69,7 @@ final class RandomNetworks {
                     }
                     src.append(' ').append(ACTIVATIONS[r.nextInt(ACTIVATIONS.length)]);
                     src.append(r.nextInt(5) == 0 ? " nobias\n" : "\n");
+                    src.append(batchNorm(r));
                 } else {
                     src.append("pool ").append(r.nextBoolean() ? "max " : "avg ");
                     int f = 1 + r.nextInt(3);
@@ -77,6 +98,7 @@ final class RandomNetworks {
         if (r.nextBoolean()) {
             src.append("dense ").append(2 + r.nextInt(5)).append(' ').append(ACTIVATIONS[r.nextInt(ACTIVATIONS.length)])
                     .append(r.nextInt(5) == 0 ? " nobias\n" : "\n");
+            src.append(batchNorm(r));
             if (r.nextInt(3) == 0) {
                 src.append("dropout 0.5\n");
             }

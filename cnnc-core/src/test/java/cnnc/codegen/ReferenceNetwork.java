@@ -5,6 +5,7 @@ import cnnc.ast.PoolKind;
 import cnnc.model.Layer;
 import cnnc.model.Network;
 import cnnc.model.Shape;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,29 +19,120 @@ final class ReferenceNetwork {
 
     /** @param params parameter arrays in {@link Parameter#of} order, PyTorch layouts */
     static double[] forward(Network network, List<double[]> params, double[] inputHwc) {
-        Object x = toVolumeOrVector(network.input(), inputHwc);
+        return forward(network, params, List.of(inputHwc), false).get(0);
+    }
+
+    /**
+     * A batch, layer by layer; with {@code training}, each batchnorm that is not frozen normalizes with the
+     * batch's mean and biased variance and updates its running averages in {@code params} (the unbiased
+     * variance, as PyTorch), else with the running averages.
+     */
+    static List<double[]> forward(Network network, List<double[]> params, List<double[]> inputsHwc, boolean training) {
+        var xs = new ArrayList<Object>();
+        for (double[] input : inputsHwc) {
+            xs.add(toVolumeOrVector(network.input(), input));
+        }
         int p = 0;
         for (Layer layer : network.layers()) {
-            if (layer instanceof Layer.Conv c) {
-                double[] w = params.get(p++);
-                x = conv(c, (double[][][]) x, w, c.bias() ? params.get(p++) : new double[c.filters()]);
-            } else if (layer instanceof Layer.Pool pool) {
-                x = pool(pool, (double[][][]) x);
-            } else if (layer instanceof Layer.Pad pad) {
-                x = pad(pad, (double[][][]) x);
-            } else if (layer instanceof Layer.GlobalPool global) {
-                x = globalPool(global, (double[][][]) x);
-            } else if (layer instanceof Layer.Flatten) {
-                x = flatten(x);
-            } else if (layer instanceof Layer.Dense d) {
-                double[] w = params.get(p++);
-                x = dense(d, (double[]) x, w, d.bias() ? params.get(p++) : new double[d.units()]);
-            } else if (layer instanceof Layer.ActivationLayer a) {
-                x = activate(a.activation(), x);
+            if (layer instanceof Layer.BatchNorm bn) {
+                batchNorm(bn, xs, params.subList(p, p + 4), training && !bn.frozen());
+                p += 4;
+                continue;
             }
-            // dropout: identity at inference
+            int first = p;
+            p += layer.parameters().size();
+            for (int n = 0; n < xs.size(); n++) {
+                xs.set(n, layer(layer, xs.get(n), params.subList(first, p)));
+            }
         }
-        return x instanceof double[] v ? v : flatten(x);
+        var out = new ArrayList<double[]>();
+        for (Object x : xs) {
+            out.add(x instanceof double[] v ? v : flatten(x));
+        }
+        return out;
+    }
+
+    private static Object layer(Layer layer, Object x, List<double[]> params) {
+        if (layer instanceof Layer.Conv c) {
+            return conv(c, (double[][][]) x, params.get(0), c.bias() ? params.get(1) : new double[c.filters()]);
+        } else if (layer instanceof Layer.Pool pool) {
+            return pool(pool, (double[][][]) x);
+        } else if (layer instanceof Layer.Pad pad) {
+            return pad(pad, (double[][][]) x);
+        } else if (layer instanceof Layer.GlobalPool global) {
+            return globalPool(global, (double[][][]) x);
+        } else if (layer instanceof Layer.Flatten) {
+            return flatten(x);
+        } else if (layer instanceof Layer.Dense d) {
+            return dense(d, (double[]) x, params.get(0), d.bias() ? params.get(1) : new double[d.units()]);
+        } else if (layer instanceof Layer.ActivationLayer a) {
+            return activate(a.activation(), a.activationAlpha(), x);
+        }
+        return x; // dropout: identity at inference
+    }
+
+    /**
+     * Batch normalization from its definition, per channel of a volume (the last index) or unit of a
+     * vector: y = gamma * (x - mean) / sqrt(var + eps) + beta. {@code p}: weight, bias, running mean and
+     * variance.
+     */
+    static void batchNorm(Layer.BatchNorm bn, List<Object> xs, List<double[]> p, boolean batchStatistics) {
+        int channels = bn.channels();
+        double[] mean = new double[channels];
+        double[] variance = new double[channels];
+        int count = xs.size() * bn.plane();
+        for (int c = 0; c < channels; c++) {
+            if (!batchStatistics) {
+                mean[c] = p.get(2)[c];
+                variance[c] = p.get(3)[c];
+                continue;
+            }
+            double sum = 0;
+            for (Object x : xs) {
+                for (double v : channel(x, c)) {
+                    sum += v;
+                }
+            }
+            mean[c] = sum / count;
+            double squares = 0;
+            for (Object x : xs) {
+                for (double v : channel(x, c)) {
+                    squares += (v - mean[c]) * (v - mean[c]);
+                }
+            }
+            variance[c] = squares / count;
+            p.get(2)[c] = bn.momentum() * p.get(2)[c] + (1 - bn.momentum()) * mean[c];
+            p.get(3)[c] = bn.momentum() * p.get(3)[c] + (1 - bn.momentum()) * squares / Math.max(count - 1, 1);
+        }
+        for (Object x : xs) {
+            for (int c = 0; c < channels; c++) {
+                double scale = p.get(0)[c] / Math.sqrt(variance[c] + bn.epsilon());
+                if (x instanceof double[] v) {
+                    v[c] = (v[c] - mean[c]) * scale + p.get(1)[c];
+                    continue;
+                }
+                for (double[][] row : (double[][][]) x) {
+                    for (double[] pixel : row) {
+                        pixel[c] = (pixel[c] - mean[c]) * scale + p.get(1)[c];
+                    }
+                }
+            }
+        }
+    }
+
+    /** The values of channel {@code c} of one example. */
+    private static double[] channel(Object x, int c) {
+        if (x instanceof double[] v) {
+            return new double[] {v[c]};
+        }
+        var in = (double[][][]) x;
+        var out = new double[in.length * in[0].length];
+        for (int y = 0; y < in.length; y++) {
+            for (int xx = 0; xx < in[0].length; xx++) {
+                out[y * in[0].length + xx] = in[y][xx][c];
+            }
+        }
+        return out;
     }
 
     private static Object toVolumeOrVector(Shape shape, double[] hwc) {
@@ -78,7 +170,7 @@ final class ReferenceNetwork {
                             }
                         }
                     }
-                    out[oy][ox][k] = scalar(c.activation(), sum);
+                    out[oy][ox][k] = scalar(c.activation(), c.activationAlpha(), sum);
                 }
             }
         }
@@ -162,10 +254,10 @@ final class ReferenceNetwork {
             }
             z[j] = sum;
         }
-        return (double[]) activate(d.activation(), z);
+        return (double[]) activate(d.activation(), d.activationAlpha(), z);
     }
 
-    static Object activate(Activation a, Object x) {
+    static Object activate(Activation a, double alpha, Object x) {
         if (x instanceof double[] v) {
             if (a == Activation.SOFTMAX) {
                 double max = Double.NEGATIVE_INFINITY;
@@ -185,7 +277,7 @@ final class ReferenceNetwork {
             }
             var out = new double[v.length];
             for (int i = 0; i < v.length; i++) {
-                out[i] = scalar(a, v[i]);
+                out[i] = scalar(a, alpha, v[i]);
             }
             return out;
         }
@@ -194,14 +286,15 @@ final class ReferenceNetwork {
         for (int y = 0; y < in.length; y++) {
             for (int xx = 0; xx < in[0].length; xx++) {
                 for (int c = 0; c < in[0][0].length; c++) {
-                    out[y][xx][c] = scalar(a, in[y][xx][c]);
+                    out[y][xx][c] = scalar(a, alpha, in[y][xx][c]);
                 }
             }
         }
         return out;
     }
 
-    static double scalar(Activation a, double v) {
+    /** {@code alpha}: leakyrelu's slope below zero, elu's alpha. */
+    static double scalar(Activation a, double alpha, double v) {
         switch (a) {
             case RELU:
                 return Math.max(v, 0);
@@ -212,9 +305,9 @@ final class ReferenceNetwork {
             case LINEAR:
                 return v;
             case LEAKYRELU:
-                return v > 0 ? v : Activation.LEAKY_SLOPE * v;
+                return v > 0 ? v : alpha * v;
             case ELU:
-                return v > 0 ? v : Activation.ELU_ALPHA * Math.expm1(v);
+                return v > 0 ? v : alpha * Math.expm1(v);
             default:
                 throw new IllegalArgumentException("softmax is not elementwise");
         }

@@ -186,6 +186,39 @@ class LanguageTest {
         assertEquals(Loss.CATEGORICAL_CROSSENTROPY, n.loss());
     }
 
+    /** A number after leakyrelu is its slope below zero, after elu its alpha; without one, PyTorch's defaults. */
+    @Test
+    void leakyreluAndEluTakeTheirSlopeOrAlpha() {
+        Network n = clean("input 8x8x1\nconv 2 3x3 leakyrelu 0.2\nelu 0.5\nflatten\ndense 4 elu\nleakyrelu\ndense 3 elu 2\n");
+        assertEquals(List.of(0.2, 0.5, 1.0, 0.01, 2.0), List.of(n.layers().get(0).activationAlpha(),
+                n.layers().get(1).activationAlpha(), n.layers().get(3).activationAlpha(),
+                n.layers().get(4).activationAlpha(), n.layers().get(5).activationAlpha()));
+        assertEquals(Activation.ELU, n.layers().get(1).activation());
+        assertEquals(0.0, clean("input 4\ndense 2 relu\n").layers().get(0).activationAlpha(), "no alpha for relu");
+    }
+
+    /**
+     * batchnorm normalizes per channel of a volume or per unit of a vector, with Keras' defaults and
+     * parameter count: 4 per channel, the running averages not trainable (nor the rest when frozen).
+     */
+    @Test
+    void batchnormPerChannelOrUnitWithKerasCounts() {
+        Network n = clean("input 8x8x1\nconv 4 3x3 nobias\nbatchnorm\nrelu\nflatten\ndense 5\n"
+                + "batchnorm momentum 0.9 epsilon 1e-5 freeze\ndense 2 softmax\n");
+        var perChannel = assertInstanceOf(Layer.BatchNorm.class, n.layers().get(1));
+        var perUnit = assertInstanceOf(Layer.BatchNorm.class, n.layers().get(5));
+        assertEquals(List.of(4, 36, 5, 1), List.of(perChannel.channels(), perChannel.plane(), perUnit.channels(), perUnit.plane()));
+        assertEquals(List.of(0.99, 0.001, 0.9, 1e-5), List.of(perChannel.momentum(), perChannel.epsilon(), perUnit.momentum(),
+                perUnit.epsilon()));
+        assertEquals(List.of("bn1.weight", "bn1.bias", "bn1.running_mean", "bn1.running_var"),
+                perChannel.parameters().stream().map(cnnc.model.Parameter::tensorName).toList());
+        assertEquals(List.of(16L, 8L, 20L, 0L), List.of(perChannel.params(), perChannel.trainableParams(), perUnit.params(),
+                perUnit.trainableParams()));
+        assertEquals(36 + 16 + 725 + 20 + 12, n.totalParams());
+        assertEquals(36 + 8 + 725 + 12, n.trainableParams());
+        assertEquals(new Shape.Volume(6, 6, 4), perChannel.out(), "the shape passes through");
+    }
+
     @Test
     void theLastLayerDecidesTheLoss() {
         assertEquals(Loss.CATEGORICAL_CROSSENTROPY, clean("input 784\ndense 10 softmax").loss());
@@ -229,7 +262,7 @@ class LanguageTest {
 
     @Test
     void publishedNetworksCheckClean() {
-        for (String file : List.of("lenet5", "alexnet", "vgg16", "mlp", "binary")) {
+        for (String file : List.of("lenet5", "alexnet", "vgg16", "mlp", "binary", "batchnorm-mnist")) {
             try {
                 String text = java.nio.file.Files.readString(java.nio.file.Path.of("examples", file + ".cnn"));
                 clean(text);

@@ -29,7 +29,7 @@ public final class ActivationOp implements LayerOp {
         var step = ctx.step();
         var code = new Code();
         code.loop("k", "batch * " + size)
-                .line(step.out().name() + "[k] = " + Activations.activate(p, step.activation(), step.in().name() + "[k]"))
+                .line(step.out().name() + "[k] = " + Activations.activate(p, step, step.in().name() + "[k]"))
                 .close();
         return ctx.method("Forward", "Forward pass: " + step.activation().keyword() + ", element by element.", code.build());
     }
@@ -40,7 +40,7 @@ public final class ActivationOp implements LayerOp {
         ctx.skipUnlessInputGradientWanted(code);
         String g = step.outGrad().name() + "[k]";
         code.loop("k", "batch * " + size)
-                .line(step.inGrad().name() + "[k] = " + Activations.derivative(p, step.activation(), step.out().name() + "[k]", g))
+                .line(step.inGrad().name() + "[k] = " + Activations.derivative(p, step, step.out().name() + "[k]", g))
                 .close();
         return ctx.method("Backward", "Backward pass: the gradient times the activation's derivative.", code.build());
     }

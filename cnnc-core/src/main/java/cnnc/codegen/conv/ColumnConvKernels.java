@@ -83,7 +83,7 @@ final class ColumnConvKernels extends ConvKernel {
                     .loop("oy", g.oh())
                     .line("System.arraycopy(" + wide + ", oy * " + g.pw() + ", " + out + ", o + oy * " + g.ow() + ", " + g.ow() + ")")
                     .close();
-            Activations.activateRange(code, p, step.activation(), out, "o", g.oh() * g.ow());
+            Activations.activateRange(code, p, step, out, "o", g.oh() * g.ow());
         }
         code.close().close();
     }

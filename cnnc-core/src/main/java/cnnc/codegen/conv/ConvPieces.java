@@ -73,7 +73,7 @@ record ConvPieces(OpContext ctx, ConvGeometry g, BiasGradient biasGradient) {
         int poh = pool.out().height();
         int pow = pool.out().width();
         int ps = pool.stride();
-        code.loop("j", g.wideName()).line(wide + "[j] = " + Activations.activate(ctx.precision(), ctx.step().activation(), wide + "[j]")).close();
+        code.loop("j", g.wideName()).line(wide + "[j] = " + Activations.activate(ctx.precision(), ctx.step(), wide + "[j]")).close();
         code.line("int o = outBase + oc * " + (poh * pow))
                 .loop("oy", poh)
                 .line("int r = oy * " + (ps * g.pw()))

@@ -44,7 +44,7 @@ final class DirectConvKernels extends ConvKernel {
         code.line(out + "[ob + ox] += " + sum).close().close();
         taps.closeRows(code, t);
         code.close(); // ic
-        Activations.activateRange(code, p, step.activation(), out, "o", g.oh() * g.ow());
+        Activations.activateRange(code, p, step, out, "o", g.oh() * g.ow());
         code.close().close();
         return ctx.method("Forward", "Forward pass: " + type + " convolution, kernel taps unrolled.", code.build());
     }

@@ -270,7 +270,7 @@ public final class VectorConvOp implements LayerOp {
         copyRow(code, wide + "[oc]", "oy * " + g.pw(), out, "n * " + g.outSize() + " + oc * " + (g.oh() * g.ow()) + " + oy * " + g.ow(), g.ow(), relu);
         code.close().close();
         if (!relu) {
-            Activations.activateRange(code, p, step.activation(), out, "n * " + g.outSize(), g.outSize());
+            Activations.activateRange(code, p, step, out, "n * " + g.outSize(), g.outSize());
         }
         code.close();
         return ctx.method("Forward", "Forward pass: " + p.keyword() + " convolution with the Vector API, output planes in register blocks.",

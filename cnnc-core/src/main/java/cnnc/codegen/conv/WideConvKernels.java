@@ -48,7 +48,7 @@ final class WideConvKernels extends ConvKernel {
             code.line("int o = outBase + oc * " + (g.oh() * g.ow()))
                     .loop("oy", g.oh())
                     .loop("ox", g.ow())
-                    .line(out + "[o + oy * " + g.ow() + " + ox] = " + Activations.activate(p, step.activation(), wide + "[oy * " + g.pw() + " + ox]"))
+                    .line(out + "[o + oy * " + g.ow() + " + ox] = " + Activations.activate(p, step, wide + "[oy * " + g.pw() + " + ox]"))
                     .close().close();
         }
         code.close().close();

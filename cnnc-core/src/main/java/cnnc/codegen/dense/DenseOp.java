@@ -76,7 +76,7 @@ public final class DenseOp implements LayerOp {
         code.loop("b", "count")
                 .line("int ob = (n + b) * " + out)
                 .line("System.arraycopy(" + name + "Sums[b], 0, " + y + ", ob, " + out + ")");
-        Activations.activateRange(code, p, step.activation(), y, "ob", out);
+        Activations.activateRange(code, p, step, y, "ob", out);
         code.close().close();
     }
 

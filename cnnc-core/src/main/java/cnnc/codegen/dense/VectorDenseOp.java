@@ -103,7 +103,7 @@ public final class VectorDenseOp implements LayerOp {
         }
         String y = step.out().name();
         code.loop("b", "batch").line("int ob = b * " + out);
-        Activations.activateRange(code, p, step.activation(), y, "ob", out);
+        Activations.activateRange(code, p, step, y, "ob", out);
         code.close();
         return ctx.method("Forward", "Forward pass: the bias plus the weights times the input, in register tiles.", code.build());
     }
