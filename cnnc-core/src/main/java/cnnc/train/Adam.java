@@ -14,6 +14,8 @@ public final class Adam implements Optimizer {
     private float[][] m;
     private float[][] v;
     private long t;
+    /** This step's rate, bias corrections included. */
+    private float rate;
 
     public Adam(double lr, double beta1, double beta2, double epsilon) {
         this.lr = lr;
@@ -23,26 +25,25 @@ public final class Adam implements Optimizer {
     }
 
     @Override
-    public void step(float[][] params, float[][] grads, boolean[] trainable) {
+    public void beginStep(float[][] params) {
         if (m == null) {
             m = Slots.like(params);
             v = Slots.like(params);
         }
         t++;
-        float rate = (float) (lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
-        for (int k = 0; k < params.length; k++) {
-            if (!trainable[k]) {
-                continue;
-            }
-            float[] w = params[k];
-            float[] g = grads[k];
-            float[] mk = m[k];
-            float[] vk = v[k];
-            for (int i = 0; i < w.length; i++) {
-                mk[i] = beta1 * mk[i] + (1 - beta1) * g[i];
-                vk[i] = beta2 * vk[i] + (1 - beta2) * g[i] * g[i];
-                w[i] -= rate * mk[i] / ((float) Math.sqrt(vk[i]) + epsilon);
-            }
+        rate = (float) (lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
+    }
+
+    @Override
+    public void update(float[][] params, float[][] grads, int k, int from, int to) {
+        float[] w = params[k];
+        float[] g = grads[k];
+        float[] mk = m[k];
+        float[] vk = v[k];
+        for (int i = from; i < to; i++) {
+            mk[i] = beta1 * mk[i] + (1 - beta1) * g[i];
+            vk[i] = beta2 * vk[i] + (1 - beta2) * g[i] * g[i];
+            w[i] -= rate * mk[i] / ((float) Math.sqrt(vk[i]) + epsilon);
         }
     }
 

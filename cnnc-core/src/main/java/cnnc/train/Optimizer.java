@@ -7,7 +7,23 @@ package cnnc.train;
  */
 public interface Optimizer {
     /** Updates {@code params[i]} in place from {@code grads[i]}, for the tensors {@code trainable} marks. */
-    void step(float[][] params, float[][] grads, boolean[] trainable);
+    default void step(float[][] params, float[][] grads, boolean[] trainable) {
+        beginStep(params);
+        for (int k = 0; k < params.length; k++) {
+            if (trainable[k]) {
+                update(params, grads, k, 0, params[k].length);
+            }
+        }
+    }
+
+    /** Starts a step: the slots on first use, the step count. Once per step, before its updates. */
+    void beginStep(float[][] params);
+
+    /**
+     * Updates values {@code from..to-1} of tensor {@code k}. A step's ranges may be updated in
+     * any order and at once on several threads: each value's update reads only its own slots.
+     */
+    void update(float[][] params, float[][] grads, int k, int from, int to);
 
     /** The learning rate the next step uses. */
     double learningRate();

@@ -2,11 +2,6 @@ package cnnc.train;
 
 import cnnc.compile.CompiledNetwork;
 import cnnc.compile.NetworkInstance;
-import java.util.ArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Data parallelism: one generated instance per thread, all sharing the parameter arrays, each
@@ -23,7 +18,9 @@ import java.util.concurrent.Future;
 final class ParallelNetwork implements AutoCloseable {
     private final NetworkInstance[] instances;
     private final float[][][] gradients;
-    private final ExecutorService pool;
+    private final Crew crew;
+    /** Each thread's result of the task the crew last ran, null for a thread without examples. */
+    private final BatchResult[] results;
     private final int perThread;
     private final int inputs;
     private final int outputs;
@@ -47,11 +44,8 @@ final class ParallelNetwork implements AutoCloseable {
                 gradients[t][k] = (float[]) g[k];
             }
         }
-        this.pool = threads > 1 ? Executors.newFixedThreadPool(threads - 1, r -> {
-            Thread thread = new Thread(r, "cnnc-train");
-            thread.setDaemon(true);
-            return thread;
-        }) : null;
+        this.crew = new Crew(threads);
+        this.results = new BatchResult[threads];
         this.inputs = compiled.network().input().size();
         this.outputs = compiled.network().output().size();
         this.targets = targets;
@@ -64,30 +58,63 @@ final class ParallelNetwork implements AutoCloseable {
         return gradients[0];
     }
 
-    /** Forward and backward over {@code n} examples; leaves the summed gradient in {@link #gradients()}. */
-    BatchResult trainBatch(float[] x, float[] t, int[] labels, int n, long seed) {
-        BatchResult result = batchSums == null ? run(n, (inst, from, count) -> {
+    /** Fills rows {@code from..from+count-1} of a step's inputs, targets and labels; each thread its own slice. */
+    interface Rows {
+        void fill(int from, int count);
+    }
+
+    /** What a step does with a range of one tensor's summed, averaged gradient: regularize it and update its weights. */
+    interface RangeUpdate {
+        void apply(int tensor, int from, int to);
+    }
+
+    /**
+     * Forward and backward over {@code n} examples, each thread first filling its slice of the
+     * arrays with {@code rows}; leaves each slice's gradient in its own instance until
+     * {@link #finishStep}.
+     */
+    BatchResult trainBatch(float[] x, float[] t, int[] labels, int n, long seed, Rows rows) {
+        return batchSums == null ? run(n, (inst, from, count) -> {
+            rows.fill(from, count);
             inst.zeroGradients();
             inst.setRandomState(seed, from);
             inst.forward(x, from * inputs, count, true);
             double loss = inst.backward(t, from * outputs, count);
             return new BatchResult(loss, countCorrect(inst, labels, from, count));
-        }) : trainInStages(x, t, labels, n, seed);
-        for (int th = 1; th < instances.length; th++) {
-            if ((long) th * perThread >= n) {
-                break;
-            }
-            float[][] into = gradients[0];
-            float[][] from = gradients[th];
+        }) : trainInStages(x, t, labels, n, seed, rows);
+    }
+
+    /**
+     * Ends a step of {@code n} examples on all threads at once, each taking a range of every
+     * tensor: the slices' gradients summed in thread order and divided by {@code n} (the same
+     * sums, bit for bit, as one thread adding them in turn), then {@code then} on the range.
+     * The result is in {@link #gradients()}.
+     */
+    void finishStep(int n, RangeUpdate then) {
+        int threads = instances.length;
+        int used = Math.min(threads, (n + perThread - 1) / perThread);
+        float scale = 1f / n;
+        float[][] into = gradients[0];
+        crew.run(th -> {
             for (int k = 0; k < into.length; k++) {
                 float[] a = into[k];
-                float[] b = from[k];
-                for (int i = 0; i < a.length; i++) {
-                    a[i] += b[i];
+                int lo = (int) ((long) a.length * th / threads);
+                int hi = (int) ((long) a.length * (th + 1) / threads);
+                if (lo == hi) {
+                    continue;
                 }
+                for (int s = 1; s < used; s++) {
+                    float[] b = gradients[s][k];
+                    for (int i = lo; i < hi; i++) {
+                        a[i] += b[i];
+                    }
+                }
+                for (int i = lo; i < hi; i++) {
+                    a[i] *= scale;
+                }
+                then.apply(k, lo, hi);
             }
-        }
-        return result;
+        });
     }
 
     /**
@@ -95,9 +122,10 @@ final class ParallelNetwork implements AutoCloseable {
      * the next starts. The last forward stage and the first backward one need nothing from other slices
      * in between, so they run together.
      */
-    private BatchResult trainInStages(float[] x, float[] t, int[] labels, int n, long seed) {
+    private BatchResult trainInStages(float[] x, float[] t, int[] labels, int n, long seed, Rows rows) {
         int last = stages - 1;
         run(n, (inst, from, count) -> {
+            rows.fill(from, count);
             inst.zeroGradients();
             inst.setRandomState(seed, from);
             inst.shareBatch(batchSums, from, n);
@@ -169,33 +197,17 @@ final class ParallelNetwork implements AutoCloseable {
         if (n > capacity()) {
             throw new IllegalArgumentException("batch of " + n + " exceeds " + capacity());
         }
-        var futures = new ArrayList<Future<BatchResult>>();
-        for (int th = 1; th < instances.length; th++) {
+        crew.run(th -> {
             int from = th * perThread;
             int count = Math.min(perThread, n - from);
-            if (count <= 0) {
-                break;
-            }
-            NetworkInstance inst = instances[th];
-            futures.add(pool.submit(() -> slice.run(inst, from, count)));
-        }
-        BatchResult first = slice.run(instances[0], 0, Math.min(perThread, n));
-        double loss = first.lossSum();
-        int correct = first.correct();
-        for (Future<BatchResult> f : futures) {
-            try {
-                BatchResult r = f.get();
+            results[th] = count > 0 ? slice.run(instances[th], from, count) : null;
+        });
+        double loss = 0;
+        int correct = 0;
+        for (BatchResult r : results) {
+            if (r != null) {
                 loss += r.lossSum();
                 correct += r.correct();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof RuntimeException re) {
-                    throw re;
-                }
-                throw new IllegalStateException(cause);
             }
         }
         return new BatchResult(loss, correct);
@@ -203,8 +215,6 @@ final class ParallelNetwork implements AutoCloseable {
 
     @Override
     public void close() {
-        if (pool != null) {
-            pool.shutdownNow();
-        }
+        crew.close();
     }
 }

@@ -52,20 +52,22 @@ final class Regularization {
 
     /** Adds the penalty's gradient to {@code grads}. */
     void addGradient(float[][] params, float[][] grads) {
-        if (!any) {
+        for (int t = 0; t < params.length; t++) {
+            addGradient(params, grads, t, 0, params[t].length);
+        }
+    }
+
+    /** Adds the penalty's gradient to values {@code from..to-1} of tensor {@code t}. */
+    void addGradient(float[][] params, float[][] grads, int t, int from, int to) {
+        float a = l1[t];
+        float b = 2 * l2[t];
+        if (a == 0 && b == 0) {
             return;
         }
-        for (int t = 0; t < params.length; t++) {
-            float a = l1[t];
-            float b = 2 * l2[t];
-            if (a == 0 && b == 0) {
-                continue;
-            }
-            float[] w = params[t];
-            float[] g = grads[t];
-            for (int i = 0; i < w.length; i++) {
-                g[i] += a * Math.signum(w[i]) + b * w[i];
-            }
+        float[] w = params[t];
+        float[] g = grads[t];
+        for (int i = from; i < to; i++) {
+            g[i] += a * Math.signum(w[i]) + b * w[i];
         }
     }
 }

@@ -21,28 +21,27 @@ public final class RmsProp implements Optimizer {
     }
 
     @Override
-    public void step(float[][] params, float[][] grads, boolean[] trainable) {
+    public void beginStep(float[][] params) {
         if (average == null) {
             average = Slots.like(params);
             velocity = Slots.like(params);
         }
-        for (int t = 0; t < params.length; t++) {
-            if (!trainable[t]) {
-                continue;
+    }
+
+    @Override
+    public void update(float[][] params, float[][] grads, int k, int from, int to) {
+        float[] w = params[k];
+        float[] g = grads[k];
+        float[] a = average[k];
+        float[] v = velocity[k];
+        for (int i = from; i < to; i++) {
+            a[i] = rho * a[i] + (1 - rho) * g[i] * g[i];
+            float increment = lr * g[i] / (float) Math.sqrt(a[i] + epsilon);
+            if (momentum > 0) {
+                v[i] = momentum * v[i] + increment;
+                increment = v[i];
             }
-            float[] w = params[t];
-            float[] g = grads[t];
-            float[] a = average[t];
-            float[] v = velocity[t];
-            for (int i = 0; i < w.length; i++) {
-                a[i] = rho * a[i] + (1 - rho) * g[i] * g[i];
-                float increment = lr * g[i] / (float) Math.sqrt(a[i] + epsilon);
-                if (momentum > 0) {
-                    v[i] = momentum * v[i] + increment;
-                    increment = v[i];
-                }
-                w[i] -= increment;
-            }
+            w[i] -= increment;
         }
     }
 

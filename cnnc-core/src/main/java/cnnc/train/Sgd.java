@@ -15,21 +15,20 @@ public final class Sgd implements Optimizer {
     }
 
     @Override
-    public void step(float[][] params, float[][] grads, boolean[] trainable) {
+    public void beginStep(float[][] params) {
         if (velocity == null) {
             velocity = Slots.like(params);
         }
-        for (int t = 0; t < params.length; t++) {
-            if (!trainable[t]) {
-                continue;
-            }
-            float[] w = params[t];
-            float[] g = grads[t];
-            float[] v = velocity[t];
-            for (int i = 0; i < w.length; i++) {
-                v[i] = momentum * v[i] - lr * g[i];
-                w[i] += v[i];
-            }
+    }
+
+    @Override
+    public void update(float[][] params, float[][] grads, int k, int from, int to) {
+        float[] w = params[k];
+        float[] g = grads[k];
+        float[] v = velocity[k];
+        for (int i = from; i < to; i++) {
+            v[i] = momentum * v[i] - lr * g[i];
+            w[i] += v[i];
         }
     }
 

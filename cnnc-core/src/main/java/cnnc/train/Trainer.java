@@ -142,25 +142,27 @@ public final class Trainer {
                 long correct = 0;
                 int seen = 0;
                 for (int step = 0; step < steps; step++) {
-                    int from = step * batch;
-                    int count = Math.min(batch, n - from);
-                    for (int i = 0; i < count; i++) {
-                        int example = order[from + i];
-                        System.arraycopy(train.images(), example * inputs, x, i * inputs, inputs);
-                        System.arraycopy(trainTargets, example * outputs, t, i * outputs, outputs);
-                        labels[i] = train.labels()[example];
-                    }
-                    var result = net.trainBatch(x, t, labels, count, mix(config.seed(), epoch * 1_000_003L + step));
-                    float[][] grads = net.gradients();
-                    float scale = 1f / count;
-                    for (float[] g : grads) {
-                        for (int i = 0; i < g.length; i++) {
-                            g[i] *= scale;
+                    int start = step * batch;
+                    int count = Math.min(batch, n - start);
+                    // each thread gathers its own slice of the shuffled examples
+                    ParallelNetwork.Rows rows = (from, size) -> {
+                        for (int i = from; i < from + size; i++) {
+                            int example = order[start + i];
+                            System.arraycopy(train.images(), example * inputs, x, i * inputs, inputs);
+                            System.arraycopy(trainTargets, example * outputs, t, i * outputs, outputs);
+                            labels[i] = train.labels()[example];
                         }
-                    }
+                    };
+                    var result = net.trainBatch(x, t, labels, count, mix(config.seed(), epoch * 1_000_003L + step), rows);
                     double penalty = regularization.penalty(params);
-                    regularization.addGradient(params, grads);
-                    optimizer.step(params, grads, trainable);
+                    optimizer.beginStep(params);
+                    float[][] grads = net.gradients();
+                    net.finishStep(count, (k, lo, hi) -> {
+                        regularization.addGradient(params, grads, k, lo, hi);
+                        if (trainable[k]) {
+                            optimizer.update(params, grads, k, lo, hi);
+                        }
+                    });
                     lossSum += result.lossSum() + penalty * count;
                     correct += result.correct();
                     seen += count;

@@ -57,10 +57,10 @@ class BatchNormTrainingTest {
         ParallelNetwork.BatchResult a;
         ParallelNetwork.BatchResult b;
         try (var net = new ParallelNetwork(compiled, one, n, 1, targets)) {
-            a = net.trainBatch(x, t, labels, n, 9);
+            a = net.trainBatch(x, t, labels, n, 9, (from, count) -> { });
         }
         try (var net = new ParallelNetwork(compiled, three, n, 3, targets)) {
-            b = net.trainBatch(x, t, labels, n, 9);
+            b = net.trainBatch(x, t, labels, n, 9, (from, count) -> { });
         }
         assertEquals(a.correct(), b.correct());
         assertEquals(a.lossSum(), b.lossSum(), 1e-6 * a.lossSum());
