@@ -3,6 +3,7 @@ package cnnc.cli;
 import cnnc.Frontend;
 import cnnc.codegen.Backend;
 import cnnc.codegen.Precision;
+import cnnc.compile.ClassCache;
 import cnnc.compile.ClassTooLargeException;
 import cnnc.compile.CodeSizeException;
 import cnnc.compile.CompiledNetwork;
@@ -89,7 +90,7 @@ final class Sources {
     }
 
     static CompiledNetwork compiled(Network network, Backend backend, PrintWriter err) {
-        return compiling(network, err, () -> NetworkCompiler.compile(network, Precision.FLOAT, backend));
+        return compiling(network, err, () -> NetworkCompiler.compile(network, Precision.FLOAT, backend, ClassCache.standard()));
     }
 
     /**

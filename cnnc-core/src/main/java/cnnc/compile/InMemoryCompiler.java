@@ -42,6 +42,11 @@ public final class InMemoryCompiler {
 
     private InMemoryCompiler() {}
 
+    /** The javac options for code with or without the Vector API. */
+    static List<String> options(boolean vectors) {
+        return vectors ? VECTOR_OPTIONS : OPTIONS;
+    }
+
     /** Class files by binary name ({@code cnnc.generated.LabNetwork}). */
     public static Map<String, byte[]> compile(List<GeneratedSource> sources) {
         return compile(sources, false);
@@ -74,7 +79,7 @@ public final class InMemoryCompiler {
                 };
             }
         };
-        boolean ok = javac.getTask(null, manager, diagnostics, vectors ? VECTOR_OPTIONS : OPTIONS, null, units).call();
+        boolean ok = javac.getTask(null, manager, diagnostics, options(vectors), null, units).call();
         boolean warned = diagnostics.getDiagnostics().stream()
                 .anyMatch(d -> d.getKind() != Diagnostic.Kind.NOTE && !INCUBATING_WARNING.equals(d.getCode()));
         diagnostics.getDiagnostics().stream()

@@ -22,12 +22,19 @@ public final class NetworkCompiler {
      * have been started with its module ({@link Backend#vectorAvailable()}).
      */
     public static CompiledNetwork compile(Network network, Precision precision, Backend backend) {
+        return compile(network, precision, backend, null);
+    }
+
+    /** As above, taking the class files from {@code cache} when it has them (null: always javac). */
+    public static CompiledNetwork compile(Network network, Precision precision, Backend backend, ClassCache cache) {
         boolean vectors = JavaGenerator.usesVectors(network, backend);
         if (vectors && !Backend.vectorAvailable()) {
             throw new VectorModuleMissingException();
         }
         GeneratedSource source = JavaGenerator.generate(network, JavaGenerator.DEFAULT_PACKAGE, null, precision, backend);
-        Map<String, byte[]> classes = InMemoryCompiler.compile(List.of(source), vectors);
+        List<GeneratedSource> sources = List.of(source);
+        Map<String, byte[]> classes = cache == null ? InMemoryCompiler.compile(sources, vectors)
+                : cache.classes(sources, InMemoryCompiler.options(vectors), () -> InMemoryCompiler.compile(sources, vectors));
         byte[] main = classes.get(source.qualifiedName());
         List<Diagnostic> tooLarge = MethodSizeCheck.check(network, main);
         if (!tooLarge.isEmpty()) {

@@ -1,5 +1,6 @@
 package cnnc.data;
 
+import cnnc.io.CacheDirectory;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,15 +92,7 @@ public record MnistFiles(Path trainImages, Path trainLabels, Path testImages, Pa
      * else {@code ~/.cache/cnnc/mnist}.
      */
     public static Path cacheDirectory(Map<String, String> env, String userHome) {
-        String cnnc = env.get("CNNC_CACHE");
-        if (cnnc != null && !cnnc.isEmpty()) {
-            return Path.of(cnnc, "mnist");
-        }
-        String xdg = env.get("XDG_CACHE_HOME");
-        if (xdg != null && !xdg.isEmpty() && Path.of(xdg).isAbsolute()) {
-            return Path.of(xdg, "cnnc", "mnist");
-        }
-        return Path.of(userHome, ".cache", "cnnc", "mnist");
+        return CacheDirectory.root(env, userHome).resolve("mnist");
     }
 
     // Plain before gzip: it reads faster. Then Kaggle's spelling with a dot before "idx".
