@@ -1,5 +1,6 @@
 package cnnc.maven;
 
+import cnnc.Frontend;
 import cnnc.Version;
 import cnnc.codegen.GeneratedSource;
 import cnnc.codegen.InferenceGenerator;
@@ -83,9 +84,13 @@ public class GenerateMojo extends AbstractMojo {
         var written = new HashSet<Path>();
         int generated = 0;
         for (NetworkFile file : files) {
-            Optional<Network> network = networks.check(file.path());
+            Frontend.Result checked = networks.checkQuietly(file.path());
+            Optional<Network> network = checked.network();
             if (network.isEmpty()) {
                 continue;
+            }
+            if (failOnWarning) {
+                networks.logWarnings(checked); // they fail this build whether or not it generates
             }
             InferenceOptions options = options(network.get(), file);
             List<GeneratedSource> sources = InferenceGenerator.sources(network.get(), file.packageName(), file.className(), options);
@@ -97,6 +102,9 @@ public class GenerateMojo extends AbstractMojo {
             if (Fingerprint.matches(stamp, fingerprint) && targets.stream().allMatch(Files::isRegularFile)) {
                 getLog().debug("cnnc: " + file.qualifiedName() + " is up to date");
                 continue;
+            }
+            if (!failOnWarning) {
+                networks.logWarnings(checked);
             }
             if (!fitsTheJit(network.get(), sources, networks)) {
                 continue;

@@ -24,8 +24,18 @@ final class Networks {
         this.log = log;
     }
 
-    /** The checked network, or empty after its errors are logged. */
+    /** The checked network, or empty after its errors are logged; its warnings are logged too. */
     Optional<Network> check(Path path) throws MojoFailureException {
+        Frontend.Result result = checkQuietly(path);
+        logWarnings(result);
+        return result.network();
+    }
+
+    /**
+     * The front end's result, its errors logged and its warnings not: {@code generate} shows them
+     * only for a network it generates, so that a build running {@code check} too prints them once.
+     */
+    Frontend.Result checkQuietly(Path path) throws MojoFailureException {
         SourceFile source;
         try {
             source = SourceFile.read(path.toAbsolutePath().normalize());
@@ -33,10 +43,13 @@ final class Networks {
             throw new MojoFailureException("cannot read " + path + ": " + e.getMessage(), e);
         }
         Frontend.Result result = Frontend.compile(source);
-        for (Diagnostic d : result.diagnostics()) {
-            log(source, d);
-        }
-        return result.network();
+        result.diagnostics().stream().filter(Diagnostic::isError).forEach(d -> log(source, d));
+        return result;
+    }
+
+    /** Logs the warnings of a result that {@link #checkQuietly} left out. */
+    void logWarnings(Frontend.Result result) {
+        result.diagnostics().stream().filter(d -> !d.isError()).forEach(d -> log(result.source(), d));
     }
 
     void log(SourceFile source, Diagnostic d) {

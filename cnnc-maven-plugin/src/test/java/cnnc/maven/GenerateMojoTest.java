@@ -125,6 +125,17 @@ class GenerateMojoTest {
     }
 
     @Test
+    void warningsFailTheBuildWithFailOnWarningEvenWhenUpToDate() throws Exception {
+        // a pooling window that leaves out a row and a column: a warning
+        write("src/main/cnn/com/example/lab.cnn", "input 27x27x1\npool 2x2\nflatten\ndense 10 softmax\n");
+        mojo().execute();
+        var strict = mojo();
+        strict.failOnWarning = true;
+        var e = assertThrows(MojoFailureException.class, strict::execute);
+        assertTrue(e.getMessage().startsWith("0 errors and 1 warning in .cnn files"), e.getMessage());
+    }
+
+    @Test
     void noSourceFolderIsNoWork() throws Exception {
         var mojo = mojo();
         mojo.sourceDirectory = new File(project.toFile(), "absent");
