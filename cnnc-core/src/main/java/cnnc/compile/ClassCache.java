@@ -14,12 +14,14 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -49,7 +51,7 @@ public final class ClassCache {
 
     /** The class files of {@code sources} compiled with {@code options}: from the cache, or from {@code compile}, then kept. */
     Map<String, byte[]> classes(List<GeneratedSource> sources, List<String> options,
-            java.util.function.Supplier<Map<String, byte[]>> compile) {
+            Supplier<Map<String, byte[]>> compile) {
         Path entry = directory.resolve(key(sources, options) + ".jar");
         Optional<Map<String, byte[]>> cached = read(entry);
         if (cached.isPresent()) {
@@ -63,7 +65,7 @@ public final class ClassCache {
     static String key(List<GeneratedSource> sources, List<String> options) {
         try {
             var digest = MessageDigest.getInstance("SHA-256");
-            var parts = new java.util.ArrayList<String>(List.of(Version.VERSION, System.getProperty("java.vm.version", ""),
+            var parts = new ArrayList<String>(List.of(Version.VERSION, System.getProperty("java.vm.version", ""),
                     String.join(" ", options)));
             for (GeneratedSource s : sources) {
                 parts.add(s.qualifiedName());
@@ -132,7 +134,7 @@ public final class ClassCache {
         if (entries.size() <= CAPACITY) {
             return;
         }
-        var byAge = new java.util.ArrayList<>(entries);
+        var byAge = new ArrayList<>(entries);
         byAge.sort(Comparator.comparing(ClassCache::modified).reversed());
         for (Path old : byAge.subList(CAPACITY, byAge.size())) {
             Files.deleteIfExists(old);
