@@ -4,9 +4,10 @@ import cnnc.data.Normalization;
 import cnnc.io.AtomicFiles;
 import cnnc.io.IoReasons;
 import cnnc.io.ModelFileException;
+import cnnc.io.Sha256;
 import cnnc.model.Network;
-import cnnc.report.HistoryCsv;
 import cnnc.plot.LossPlot;
+import cnnc.report.HistoryCsv;
 import cnnc.train.ModelFiles;
 import cnnc.train.Trainer;
 import java.io.IOException;
@@ -14,9 +15,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
@@ -146,10 +144,6 @@ final class TrainingResults {
     }
 
     static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java has SHA-256", e);
-        }
+        return Sha256.of(bytes);
     }
 }

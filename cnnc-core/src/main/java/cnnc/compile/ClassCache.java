@@ -4,19 +4,16 @@ import cnnc.Version;
 import cnnc.codegen.GeneratedSource;
 import cnnc.io.AtomicFiles;
 import cnnc.io.CacheDirectory;
+import cnnc.io.Sha256;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,23 +60,13 @@ public final class ClassCache {
     }
 
     static String key(List<GeneratedSource> sources, List<String> options) {
-        try {
-            var digest = MessageDigest.getInstance("SHA-256");
-            var parts = new ArrayList<String>(List.of(Version.VERSION, System.getProperty("java.vm.version", ""),
-                    String.join(" ", options)));
-            for (GeneratedSource s : sources) {
-                parts.add(s.qualifiedName());
-                parts.add(s.code());
-            }
-            for (String part : parts) {
-                byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
-                digest.update((bytes.length + ":").getBytes(StandardCharsets.US_ASCII));
-                digest.update(bytes);
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java has SHA-256", e);
+        var parts = new ArrayList<String>(List.of(Version.VERSION, System.getProperty("java.vm.version", ""),
+                String.join(" ", options)));
+        for (GeneratedSource s : sources) {
+            parts.add(s.qualifiedName());
+            parts.add(s.code());
         }
+        return Sha256.ofParts(parts);
     }
 
     private static Optional<Map<String, byte[]>> read(Path entry) {

@@ -1,5 +1,6 @@
 package cnnc.data;
 
+import cnnc.io.Sha256;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,10 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -129,7 +128,7 @@ public final class MnistDownload {
     }
 
     private static String copy(InputStream in, Path to) throws IOException {
-        MessageDigest digest = sha256();
+        MessageDigest digest = Sha256.newDigest();
         byte[] buffer = new byte[1 << 16];
         try (OutputStream out = Files.newOutputStream(to)) {
             for (int n; (n = in.read(buffer)) > 0; ) {
@@ -137,15 +136,7 @@ public final class MnistDownload {
                 out.write(buffer, 0, n);
             }
         }
-        return HexFormat.of().formatHex(digest.digest());
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+        return Sha256.hex(digest);
     }
 
     private static void moveAtomically(Path from, Path to) throws IOException {

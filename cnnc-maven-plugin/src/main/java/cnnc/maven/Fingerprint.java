@@ -1,12 +1,11 @@
 package cnnc.maven;
 
+import cnnc.io.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.util.List;
 
 /**
  * The SHA-256 of everything a generated class depends on, kept beside the build's output: equal
@@ -17,18 +16,7 @@ final class Fingerprint {
     private Fingerprint() {}
 
     static String of(String... parts) {
-        try {
-            var digest = MessageDigest.getInstance("SHA-256");
-            for (String part : parts) {
-                byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
-                digest.update(Integer.toString(bytes.length).getBytes(StandardCharsets.US_ASCII));
-                digest.update((byte) ':');
-                digest.update(bytes);
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java has SHA-256", e);
-        }
+        return Sha256.ofParts(List.of(parts));
     }
 
     static boolean matches(Path stamp, String fingerprint) {
