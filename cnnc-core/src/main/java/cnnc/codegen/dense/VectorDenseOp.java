@@ -12,6 +12,7 @@ import cnnc.model.Layer;
 import cnnc.plan.Step;
 import com.palantir.javapoet.MethodSpec;
 import java.util.List;
+import java.util.function.IntFunction;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -81,6 +82,34 @@ public final class VectorDenseOp implements LayerOp {
         return vt + ".fromArray(SPECIES, " + array + ", " + index + ")";
     }
 
+    /** Declares the tile's sums a00, a01, ...: {@code rows} rows of {@code columns} zero vectors. */
+    private void zeroSums(Code code, int rows, int columns) {
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < columns; c++) {
+                code.line(vt + " a" + r + c + " = " + zero());
+            }
+        }
+    }
+
+    /**
+     * A step of the weight and input gradients' tiles, an outer product added to the sums: loads
+     * the vectors {@code name}0.. ({@code vector} gives each one's load), then broadcasts each
+     * row's value d0.. ({@code scalar} gives its element) and adds its products with them,
+     * {@code a[r][c] += name[c] * d[r]}.
+     */
+    private void addOuterProduct(Code code, String name, int vectors, IntFunction<String> vector, int rows,
+            IntFunction<String> scalar) {
+        for (int c = 0; c < vectors; c++) {
+            code.line(vt + " " + name + c + " = " + vector.apply(c));
+        }
+        for (int r = 0; r < rows; r++) {
+            code.line(vt + " d" + r + " = " + vt + ".broadcast(SPECIES, " + scalar.apply(r) + ")");
+            for (int c = 0; c < vectors; c++) {
+                code.line("a" + r + c + " = " + name + c + ".fma(d" + r + ", a" + r + c + ")");
+            }
+        }
+    }
+
     /** Declares xo0..xo3: where examples n..n+3 start in an array of rows of {@code width}, the last one repeated past the batch. */
     private void exampleOffsets(Code code, String prefix, int width) {
         code.line("int " + prefix + "0 = n * " + width);
@@ -118,11 +147,7 @@ public final class VectorDenseOp implements LayerOp {
         for (int u = 0; u < units; u++) {
             code.line("int w" + u + " = (j + " + u + ") * " + in);
         }
-        for (int b = 0; b < EXAMPLES; b++) {
-            for (int u = 0; u < units; u++) {
-                code.line(vt + " a" + b + u + " = " + zero());
-            }
-        }
+        zeroSums(code, EXAMPLES, units);
         code.line("int i = 0").open("for (; i <= " + in + " - V; i += V)");
         for (int b = 0; b < EXAMPLES; b++) {
             code.line(vt + " x" + b + " = " + load(x, "xo" + b + " + i"));
@@ -197,21 +222,9 @@ public final class VectorDenseOp implements LayerOp {
         String x = step.in().name();
         var code = new Code();
         code.line("int V = SPECIES.length()");
-        for (int u = 0; u < units; u++) {
-            for (int c = 0; c < vectors; c++) {
-                code.line(vt + " a" + u + c + " = " + zero());
-            }
-        }
+        zeroSums(code, units, vectors);
         code.loop("b", "batch").line("int xo = b * " + in + " + i").line("int go = b * " + out + " + j");
-        for (int c = 0; c < vectors; c++) {
-            code.line(vt + " x" + c + " = " + load(x, "xo + " + c + " * V"));
-        }
-        for (int u = 0; u < units; u++) {
-            code.line(vt + " d" + u + " = " + vt + ".broadcast(SPECIES, " + g + "[go + " + u + "])");
-            for (int c = 0; c < vectors; c++) {
-                code.line("a" + u + c + " = x" + c + ".fma(d" + u + ", a" + u + c + ")");
-            }
-        }
+        addOuterProduct(code, "x", vectors, c -> load(x, "xo + " + c + " * V"), units, u -> g + "[go + " + u + "]");
         code.close();
         String dw = weight + "Grad";
         for (int u = 0; u < units; u++) {
@@ -254,21 +267,9 @@ public final class VectorDenseOp implements LayerOp {
         var code = new Code();
         code.line("int V = SPECIES.length()");
         exampleOffsets(code, "go", out);
-        for (int b = 0; b < EXAMPLES; b++) {
-            for (int c = 0; c < vectors; c++) {
-                code.line(vt + " a" + b + c + " = " + zero());
-            }
-        }
+        zeroSums(code, EXAMPLES, vectors);
         code.loop("j", out).line("int wo = j * " + in + " + i");
-        for (int c = 0; c < vectors; c++) {
-            code.line(vt + " w" + c + " = " + load(weight, "wo + " + c + " * V"));
-        }
-        for (int b = 0; b < EXAMPLES; b++) {
-            code.line(vt + " d" + b + " = " + vt + ".broadcast(SPECIES, " + g + "[go" + b + " + j])");
-            for (int c = 0; c < vectors; c++) {
-                code.line("a" + b + c + " = w" + c + ".fma(d" + b + ", a" + b + c + ")");
-            }
-        }
+        addOuterProduct(code, "w", vectors, c -> load(weight, "wo + " + c + " * V"), EXAMPLES, b -> g + "[go" + b + " + j]");
         code.close();
         for (int b = 0; b < EXAMPLES; b++) {
             if (b > 0) {
