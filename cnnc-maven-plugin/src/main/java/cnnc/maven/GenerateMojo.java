@@ -6,11 +6,11 @@ import cnnc.codegen.GeneratedSource;
 import cnnc.codegen.InferenceGenerator;
 import cnnc.codegen.InferenceOptions;
 import cnnc.codegen.JavaGenerator;
+import cnnc.codegen.RuntimeSource;
 import cnnc.compile.ClassTooLargeException;
 import cnnc.compile.CodeSizeException;
 import cnnc.compile.InMemoryCompiler;
 import cnnc.compile.MethodSizeCheck;
-import cnnc.data.Normalization;
 import cnnc.diag.Diagnostic;
 import cnnc.io.AtomicFiles;
 import cnnc.io.ModelFileException;
@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -92,13 +93,17 @@ public class GenerateMojo extends AbstractMojo {
             if (failOnWarning) {
                 networks.logWarnings(checked); // they fail this build whether or not it generates
             }
-            InferenceOptions options = options(network.get(), file);
-            List<GeneratedSource> sources = InferenceGenerator.sources(network.get(), file.packageName(), file.className(), options);
-            List<Path> targets = sources.stream().map(s -> out.resolve(s.relativePath())).toList();
+            Path weights = file.weightsIn(resourcesDirectory.toPath());
+            if (!Files.isRegularFile(weights)) {
+                getLog().warn(file.path() + ": no weights at " + weights + " yet; " + file.className()
+                        + "() will fail until they are there. Run mvn cnnc:train -Dcnnc.network=" + file.path()
+                        + ", or copy a trained model.safetensors there");
+            }
+            List<Path> targets = targets(out, file);
             written.addAll(targets);
             Path stamp = stampOf(file);
             String fingerprint = Fingerprint.of(Version.VERSION, file.qualifiedName(), network.get().source().text(),
-                    Integer.toString(options.positiveClass()), options.normalization().map(Normalization::toMetadata).orElse(""));
+                    Fingerprint.fileState(weights));
             if (Fingerprint.matches(stamp, fingerprint) && targets.stream().allMatch(Files::isRegularFile)) {
                 getLog().debug("cnnc: " + file.qualifiedName() + " is up to date");
                 continue;
@@ -106,11 +111,14 @@ public class GenerateMojo extends AbstractMojo {
             if (!failOnWarning) {
                 networks.logWarnings(checked);
             }
+            // the weights are read (and checked against the network) only for a class generated again
+            InferenceOptions options = options(network.get(), file, weights);
+            List<GeneratedSource> sources = InferenceGenerator.sources(network.get(), file.packageName(), file.className(), options);
             if (!fitsTheJit(network.get(), sources, networks)) {
                 continue;
             }
-            for (int i = 0; i < sources.size(); i++) {
-                write(targets.get(i), sources.get(i).code());
+            for (GeneratedSource s : sources) {
+                write(out.resolve(s.relativePath()), s.code());
             }
             write(stamp, fingerprint);
             generated++;
@@ -122,12 +130,8 @@ public class GenerateMojo extends AbstractMojo {
     }
 
     /** The positive class and normalization of the trained weights, when they are there yet. */
-    private InferenceOptions options(Network network, NetworkFile file) throws MojoFailureException {
-        Path weights = file.weightsIn(resourcesDirectory.toPath());
+    private static InferenceOptions options(Network network, NetworkFile file, Path weights) throws MojoFailureException {
         if (!Files.isRegularFile(weights)) {
-            getLog().warn(file.path() + ": no weights at " + weights + " yet; " + file.className()
-                    + "() will fail until they are there. Run mvn cnnc:train -Dcnnc.network=" + file.path()
-                    + ", or copy a trained model.safetensors there");
             return InferenceOptions.of(network);
         }
         try {
@@ -154,6 +158,14 @@ public class GenerateMojo extends AbstractMojo {
             }
             return false;
         }
+    }
+
+    /** The files generated for {@code file}: its class, then the weights reader beside it, as {@link InferenceGenerator#sources} makes them. */
+    private static List<Path> targets(Path out, NetworkFile file) {
+        var names = new ArrayList<GeneratedSource>();
+        names.add(new GeneratedSource(file.packageName(), file.className(), ""));
+        names.addAll(RuntimeSource.weightsReader(file.packageName(), file.className()));
+        return names.stream().map(s -> out.resolve(s.relativePath())).toList();
     }
 
     private Path stampOf(NetworkFile file) {

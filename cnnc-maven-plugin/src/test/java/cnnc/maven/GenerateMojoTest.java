@@ -56,11 +56,7 @@ class GenerateMojoTest {
     void theClassIsTheOneCnncBuildPacksForTheSameWeights() throws Exception {
         write("src/main/cnn/com/example/digits/lab.cnn", LAB);
         Network network = Frontend.compile(new SourceFile("lab.cnn", LAB)).network().orElseThrow();
-        float[][] params = new float[Parameter.of(network).size()][];
-        for (int i = 0; i < params.length; i++) {
-            params[i] = new float[Parameter.of(network).get(i).size()];
-        }
-        GlorotUniform.initialize(Parameter.of(network), params, 7);
+        float[][] params = randomWeights(network);
         Path weights = project.resolve("src/main/resources/com/example/digits/LabNetwork.safetensors");
         Files.createDirectories(weights.getParent());
         ModelFiles.save(weights, network, params);
@@ -90,6 +86,35 @@ class GenerateMojoTest {
         Files.writeString(cnn, LAB.replace("conv 4", "conv 6"));
         mojo().execute();
         assertNotEquals(before, Files.readString(source));
+    }
+
+    @Test
+    void anUpToDateClassDoesNotReadItsWeightsAndReplacedWeightsAreReadAgain() throws Exception {
+        write("src/main/cnn/com/example/lab.cnn", LAB);
+        Network network = Frontend.compile(new SourceFile("lab.cnn", LAB)).network().orElseThrow();
+        Path weights = project.resolve("src/main/resources/com/example/LabNetwork.safetensors");
+        Files.createDirectories(weights.getParent());
+        ModelFiles.save(weights, network, randomWeights(network));
+        mojo().execute();
+
+        // the same size and time, bytes no reader accepts: an up-to-date build never looks inside
+        FileTime time = Files.getLastModifiedTime(weights);
+        Files.write(weights, new byte[(int) Files.size(weights)]);
+        Files.setLastModifiedTime(weights, time);
+        mojo().execute();
+
+        Files.setLastModifiedTime(weights, FileTime.fromMillis(time.toMillis() + 2000));
+        var e = assertThrows(MojoFailureException.class, () -> mojo().execute());
+        assertTrue(e.getMessage().contains("LabNetwork.safetensors"), e.getMessage());
+    }
+
+    private static float[][] randomWeights(Network network) {
+        float[][] params = new float[Parameter.of(network).size()][];
+        for (int i = 0; i < params.length; i++) {
+            params[i] = new float[Parameter.of(network).get(i).size()];
+        }
+        GlorotUniform.initialize(Parameter.of(network), params, 7);
+        return params;
     }
 
     @Test
