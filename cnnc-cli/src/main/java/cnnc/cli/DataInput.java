@@ -14,19 +14,12 @@ final class DataInput {
     private DataInput() {}
 
     static TrainTest load(Path data, Network network, PrintStream progress) {
-        int height = 1;
-        int width = network.input().size();
-        int channels = 1;
-        if (network.input() instanceof Shape.Volume v) {
-            height = v.height();
-            width = v.width();
-            channels = v.channels();
-        } else if (ImageFolders.isLayout(data)) {
+        if (!(network.input() instanceof Shape.Volume) && ImageFolders.isLayout(data)) {
             throw new CliError(ExitCodes.INPUT_ERROR, network.source().name() + ": images from " + data
                     + " need an image input, HxWx1 or HxWx3, not " + network.input().text());
         }
         try {
-            return DataSources.load(data, height, width, channels, progress);
+            return DataSources.load(data, network.input(), progress);
         } catch (DataException e) {
             throw new CliError(ExitCodes.USAGE_OR_IO, e.getMessage());
         }

@@ -2,6 +2,7 @@ package cnnc.cli;
 
 import cnnc.data.DataException;
 import cnnc.io.ModelFileException;
+import cnnc.io.PrintStreams;
 import cnnc.model.Network;
 import cnnc.report.JsonOut;
 import cnnc.train.Evaluation;
@@ -63,7 +64,7 @@ final class EvalCommand implements Callable<Integer> {
         var compiled = Sources.compiled(network, err);
         cnnc.data.Dataset test;
         try {
-            var sets = DataInput.load(data, network, Streams.printStream(err));
+            var sets = DataInput.load(data, network, PrintStreams.over(err));
             test = sets.test();
             DataChecks.notEmpty(test, "test", data);
             if (!sets.classNames().isEmpty() && !classNames.isEmpty() && !sets.classNames().equals(classNames)) {

@@ -7,6 +7,7 @@ import cnnc.data.IdxReader;
 import cnnc.data.Normalization;
 import cnnc.data.TrainTest;
 import cnnc.io.ModelFileException;
+import cnnc.io.PrintStreams;
 import cnnc.model.Network;
 import cnnc.train.DataSplit;
 import cnnc.train.GlorotUniform;
@@ -177,7 +178,7 @@ final class TrainCommand implements Callable<Integer> {
     /** Data, compiled code, initial weights, then the epochs; every failure is a CliError. */
     private Trainer.Result train(Network network, Backend chosen, TrainingConfig config, Checkpoints checkpoints,
             PrintWriter stdout, PrintWriter err) {
-        TrainTest sets = DataInput.load(data, network, Streams.printStream(err));
+        TrainTest sets = DataInput.load(data, network, PrintStreams.over(err));
         classNames = sets.classNames();
         DataChecks.notEmpty(sets.train(), "training", data);
         DataChecks.notEmpty(sets.test(), "test", data);

@@ -1,5 +1,6 @@
 package cnnc.data;
 
+import cnnc.model.Shape;
 import java.io.PrintStream;
 import java.nio.file.Path;
 
@@ -10,6 +11,14 @@ import java.nio.file.Path;
  */
 public final class DataSources {
     private DataSources() {}
+
+    /** At the size of a network's input: HxWxC for a volume, a row of N values for a vector. */
+    public static TrainTest load(Path dir, Shape input, PrintStream progress) {
+        if (input instanceof Shape.Volume v) {
+            return load(dir, v.height(), v.width(), v.channels(), progress);
+        }
+        return load(dir, 1, input.size(), 1, progress);
+    }
 
     public static TrainTest load(Path dir, int height, int width, int channels, PrintStream progress) {
         if (ImageFolders.isLayout(dir)) {

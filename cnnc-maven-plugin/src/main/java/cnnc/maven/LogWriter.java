@@ -1,9 +1,6 @@
 package cnnc.maven;
 
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import org.apache.maven.plugin.logging.Log;
 
 /** Training's and the data fetch's progress lines, each as one line of Maven's log. */
@@ -40,23 +37,5 @@ final class LogWriter extends Writer {
             log.info(line.toString());
             line.setLength(0);
         }
-    }
-
-    /** The same, for code that writes bytes (UTF-8). */
-    OutputStream asStream() {
-        return new OutputStream() {
-            private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-
-            @Override
-            public void write(int b) {
-                if (b == '\n') {
-                    String text = bytes.toString(StandardCharsets.UTF_8);
-                    bytes.reset();
-                    LogWriter.this.write((text + "\n").toCharArray(), 0, text.length() + 1);
-                } else {
-                    bytes.write(b);
-                }
-            }
-        };
     }
 }

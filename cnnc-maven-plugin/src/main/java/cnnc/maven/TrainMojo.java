@@ -7,8 +7,8 @@ import cnnc.compile.NetworkCompiler;
 import cnnc.data.DataException;
 import cnnc.data.DataSources;
 import cnnc.data.TrainTest;
+import cnnc.io.PrintStreams;
 import cnnc.model.Network;
-import cnnc.model.Shape;
 import cnnc.train.DataSplit;
 import cnnc.train.GlorotUniform;
 import cnnc.train.ModelFiles;
@@ -16,9 +16,7 @@ import cnnc.train.Trainer;
 import cnnc.train.TrainingConfig;
 import java.io.File;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -132,17 +130,8 @@ public class TrainMojo extends AbstractMojo {
     }
 
     private TrainTest load(Network net) throws MojoFailureException {
-        int height = 1;
-        int width = net.input().size();
-        int channels = 1;
-        if (net.input() instanceof Shape.Volume v) {
-            height = v.height();
-            width = v.width();
-            channels = v.channels();
-        }
         try {
-            return DataSources.load(data == null ? null : data.toPath(), height, width, channels, new PrintStream(
-                    new LogWriter(getLog()).asStream(), true, StandardCharsets.UTF_8));
+            return DataSources.load(data == null ? null : data.toPath(), net.input(), PrintStreams.over(new LogWriter(getLog())));
         } catch (DataException e) {
             throw new MojoFailureException(e.getMessage(), e);
         }
