@@ -1,11 +1,8 @@
 package cnnc.maven;
 
-import java.io.File;
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
-import org.apache.maven.plugins.annotations.Parameter;
 
 /**
  * Checks every {@code .cnn} file under the source folder: syntax, shapes and parameters. Errors
@@ -13,25 +10,9 @@ import org.apache.maven.plugins.annotations.Parameter;
  * {@code failOnWarning}.
  */
 @Mojo(name = "check", defaultPhase = LifecyclePhase.VALIDATE, threadSafe = true)
-public class CheckMojo extends AbstractMojo {
-    /** The folder holding the {@code .cnn} files, in folders named as their Java packages. */
-    @Parameter(property = "cnnc.sourceDirectory", defaultValue = "${project.basedir}/src/main/cnn")
-    File sourceDirectory;
-
-    /** Fails the build on warnings too (a pooling window that leaves out a row, say). */
-    @Parameter(property = "cnnc.failOnWarning", defaultValue = "false")
-    boolean failOnWarning;
-
-    /** Skips the goal. */
-    @Parameter(property = "cnnc.skip", defaultValue = "false")
-    boolean skip;
-
+public class CheckMojo extends CheckingMojo {
     @Override
-    public void execute() throws MojoFailureException {
-        if (skip) {
-            getLog().info("cnnc: skipped");
-            return;
-        }
+    void run() throws MojoFailureException {
         var files = NetworkFile.find(sourceDirectory.toPath(), GenerateMojo.DEFAULT_PACKAGE);
         if (files.isEmpty()) {
             getLog().info("cnnc: no .cnn files in " + sourceDirectory);

@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
@@ -45,13 +44,9 @@ import org.apache.maven.project.MavenProject;
  * writes it there. Unchanged inputs are not generated again.
  */
 @Mojo(name = "generate", defaultPhase = LifecyclePhase.GENERATE_SOURCES, threadSafe = true)
-public class GenerateMojo extends AbstractMojo {
+public class GenerateMojo extends CheckingMojo {
     /** The package of {@code .cnn} files directly in the source folder, as {@code cnnc build}'s default. */
     static final String DEFAULT_PACKAGE = JavaGenerator.DEFAULT_PACKAGE;
-
-    /** The folder holding the {@code .cnn} files, in folders named as their Java packages. */
-    @Parameter(property = "cnnc.sourceDirectory", defaultValue = "${project.basedir}/src/main/cnn")
-    File sourceDirectory;
 
     /** Where the generated sources go; added to the project's compile sources. */
     @Parameter(property = "cnnc.outputDirectory", defaultValue = "${project.build.directory}/generated-sources/cnnc")
@@ -61,23 +56,11 @@ public class GenerateMojo extends AbstractMojo {
     @Parameter(property = "cnnc.resourcesDirectory", defaultValue = "${project.basedir}/src/main/resources")
     File resourcesDirectory;
 
-    /** Fails the build on warnings too. */
-    @Parameter(property = "cnnc.failOnWarning", defaultValue = "false")
-    boolean failOnWarning;
-
-    /** Skips the goal. */
-    @Parameter(property = "cnnc.skip", defaultValue = "false")
-    boolean skip;
-
     @Parameter(defaultValue = "${project}", readonly = true, required = true)
     MavenProject project;
 
     @Override
-    public void execute() throws MojoExecutionException, MojoFailureException {
-        if (skip) {
-            getLog().info("cnnc: skipped");
-            return;
-        }
+    void run() throws MojoExecutionException, MojoFailureException {
         Path out = outputDirectory.toPath();
         project.addCompileSourceRoot(out.toString());
         var files = NetworkFile.find(sourceDirectory.toPath(), DEFAULT_PACKAGE);
