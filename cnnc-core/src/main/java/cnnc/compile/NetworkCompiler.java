@@ -4,7 +4,6 @@ import cnnc.codegen.Backend;
 import cnnc.codegen.GeneratedSource;
 import cnnc.codegen.JavaGenerator;
 import cnnc.codegen.Precision;
-import cnnc.diag.Diagnostic;
 import cnnc.model.Network;
 import java.util.List;
 import java.util.Map;
@@ -36,10 +35,7 @@ public final class NetworkCompiler {
         Map<String, byte[]> classes = cache == null ? InMemoryCompiler.compile(sources, vectors)
                 : cache.classes(sources, InMemoryCompiler.options(vectors), () -> InMemoryCompiler.compile(sources, vectors));
         byte[] main = classes.get(source.qualifiedName());
-        List<Diagnostic> tooLarge = MethodSizeCheck.check(network, main);
-        if (!tooLarge.isEmpty()) {
-            throw new CodeSizeException(tooLarge);
-        }
+        MethodSizeCheck.requireAll(network, List.of(main));
         try {
             Class<?> type = InMemoryCompiler.loader(classes).loadClass(source.qualifiedName());
             return new CompiledNetwork(network, precision, source, main, type);
