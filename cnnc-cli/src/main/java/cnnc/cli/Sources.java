@@ -23,6 +23,9 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.function.Supplier;
 
 /** Reads .cnn files for the commands and runs the front end on them, printing diagnostics. */
 final class Sources {
@@ -91,6 +94,41 @@ final class Sources {
 
     static CompiledNetwork compiled(Network network, Backend backend, PrintWriter err) {
         return compiling(network, err, () -> NetworkCompiler.compile(network, Precision.FLOAT, backend, ClassCache.standard()));
+    }
+
+    /**
+     * Starts {@link #compiled} on a thread of its own and returns what waits for it: in a fresh JVM
+     * generating the class takes about as long as reading MNIST, so a command that needs both does
+     * them side by side. Nothing is printed until {@code get()}, which reports problems as
+     * {@code compiled} does; a command that fails before then leaves the daemon thread behind.
+     */
+    static Supplier<CompiledNetwork> compiledMeanwhile(Network network, Backend backend, PrintWriter err) {
+        var task = new FutureTask<>(() -> NetworkCompiler.compile(network, Precision.FLOAT, backend, ClassCache.standard()));
+        // javac recurses over long generated expressions: a stack as large as a main thread's
+        Thread thread = new Thread(null, task, "cnnc-compile", COMPILER_STACK_BYTES);
+        thread.setDaemon(true);
+        thread.start();
+        return () -> compiling(network, err, () -> outcome(task));
+    }
+
+    private static final long COMPILER_STACK_BYTES = 8L << 20;
+
+    /** The task's result, or the exception it threw, as thrown. */
+    private static <T> T outcome(FutureTask<T> task) {
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliError(ExitCodes.USAGE_OR_IO, "interrupted while compiling the network");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     /**

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -178,6 +179,7 @@ final class TrainCommand implements Callable<Integer> {
     /** Data, compiled code, initial weights, then the epochs; every failure is a CliError. */
     private Trainer.Result train(Network network, Backend chosen, TrainingConfig config, Checkpoints checkpoints,
             PrintWriter stdout, PrintWriter err) {
+        Supplier<CompiledNetwork> compiling = Sources.compiledMeanwhile(network, chosen, err);
         TrainTest sets = DataInput.load(data, network, PrintStreams.over(err));
         classNames = sets.classNames();
         DataChecks.notEmpty(sets.train(), "training", data);
@@ -196,7 +198,7 @@ final class TrainCommand implements Callable<Integer> {
             stdout.println("Normalizing the input: " + norm.toMetadata().replace(";", ", "));
         }
         MemoryCheck.check(network, Math.min(config.batch(), split.train().count()), config.threads(), "training");
-        CompiledNetwork compiled = Sources.compiled(network, chosen, err);
+        CompiledNetwork compiled = compiling.get();
         float[][] params = (float[][]) compiled.newParameters();
         GlorotUniform.initialize(compiled.parameters(), params, config.seed());
         var settings = RunSettings.of(config, chosen, split);
