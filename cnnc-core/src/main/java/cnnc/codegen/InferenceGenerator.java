@@ -361,6 +361,7 @@ public final class InferenceGenerator {
                 .addStatement("return $L", plan.output().name()).build());
         pass.addMethods(skeleton.layerMethods());
         skeleton.outputForward().ifPresent(pass::addMethod);
+        pass.addMethods(skeleton.sharedMethods());
         return pass.build();
     }
 

@@ -15,6 +15,8 @@ public final class SharedMethods {
     public static final String ADD_PRODUCTS = "addProducts";
     /** {@code sumLanes(row, n)}: the sum of row[0..n), in four partial sums. */
     public static final String SUM_LANES = "sumLanes";
+    /** {@code larger(a, b)}: the larger of two values that are not negative, compared by their bits. */
+    public static final String LARGER = "larger";
 
     private SharedMethods() {}
 
@@ -40,6 +42,14 @@ public final class SharedMethods {
                 code.line("return sum");
                 return method.returns(p.type()).addParameter(p.arrayType(), "row").addParameter(int.class, "length")
                         .addJavadoc("The sum of the first {@code length} lanes of {@code row}.\n")
+                        .addCode(code.build()).build();
+            case LARGER:
+                String bits = p == Precision.FLOAT ? "Float.floatToRawIntBits" : "Double.doubleToRawLongBits";
+                code.line("return " + (p == Precision.FLOAT ? "Float.intBitsToFloat" : "Double.longBitsToDouble")
+                        + "(Math.max(" + bits + "(a), " + bits + "(b)))");
+                return method.returns(p.type()).addParameter(p.type(), "a").addParameter(p.type(), "b")
+                        .addJavadoc("The larger of a and b, neither of them negative (as after a ReLU), compared by their\n"
+                                + "bits: one conditional move where Math.max takes four instructions.\n")
                         .addCode(code.build()).build();
             default:
                 throw new IllegalArgumentException("no shared method " + name);

@@ -40,7 +40,8 @@ class InferenceMatchesTrainingProperties {
 
     /**
      * The inference class pools inside a stride-1 ReLU convolution's loop, where the training
-     * class has two layers: windows that tile, that overlap, that drop an edge, after padding.
+     * class has two layers: windows that tile, that overlap, that drop an edge, after padding,
+     * written out one by one in narrow rows and looped over in wide ones.
      */
     @Example
     void fusedConvolutionAndPoolingMatchTraining() throws Throwable {
@@ -50,7 +51,9 @@ class InferenceMatchesTrainingProperties {
             "input 9x13x3\nconv 4 3x2 pad 1 relu\npool 2x2\nrelu\n",
             // a second pool right after the fused one keeps its own step
             "input 14x14x1\nconv 2 3x3 relu\npool 2x2 stride 1\npool 2x2\n",
-            "input 14x14x1\nconv 2 3x3 relu\ndropout 0.5\npool 2x2\n"}) {
+            "input 14x14x1\nconv 2 3x3 relu\ndropout 0.5\npool 2x2\n",
+            // pooled rows wider than the unrolled ones (17 windows): the loop over windows
+            "input 8x36x1\nconv 2 3x3 relu\npool 2x2\n"}) {
             var network = cnnc.Frontend.compile(new cnnc.diag.SourceFile("fused.cnn", body + "flatten\ndense 3 softmax\n"))
                     .network().orElseThrow();
             assertInferenceMatchesTraining(network, new Random(body.length()));

@@ -89,6 +89,9 @@ public final class ConvOp implements LayerOp {
 
     @Override
     public List<String> sharedMethods() {
+        if (pieces.poolUnrolled()) {
+            return List.of(SharedMethods.LARGER);
+        }
         return ctx.training() && strategy.weightGradient() == Pass.COLUMNS
                 ? List.of(SharedMethods.ADD_PRODUCTS, SharedMethods.SUM_LANES) : List.of();
     }

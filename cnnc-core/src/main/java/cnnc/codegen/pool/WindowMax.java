@@ -27,6 +27,28 @@ public final class WindowMax {
         }
     }
 
+    /**
+     * The same maximum as one expression of {@link cnnc.codegen.SharedMethods#LARGER} calls, for
+     * the window whose corner is {@code offset} past {@code base}, compared in pairs.
+     */
+    public static String larger(Layer.Pool pool, String array, int rowStride, String base, int offset) {
+        var values = new java.util.ArrayList<String>();
+        for (int y = 0; y < pool.windowHeight(); y++) {
+            for (int x = 0; x < pool.windowWidth(); x++) {
+                values.add(array + "[" + base + " + " + (offset + y * rowStride + x) + "]");
+            }
+        }
+        while (values.size() > 1) {
+            var pairs = new java.util.ArrayList<String>();
+            for (int k = 0; k < values.size(); k += 2) {
+                pairs.add(k + 1 < values.size()
+                        ? cnnc.codegen.SharedMethods.LARGER + "(" + values.get(k) + ", " + values.get(k + 1) + ")" : values.get(k));
+            }
+            values = pairs;
+        }
+        return values.get(0);
+    }
+
     /** The float whose bits {@code value} holds. */
     public static String fromBits(Precision p, String value) {
         return (p == Precision.FLOAT ? "Float.intBitsToFloat(" : "Double.longBitsToDouble(") + value + ")";
