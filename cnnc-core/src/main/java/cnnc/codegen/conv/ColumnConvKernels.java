@@ -19,7 +19,6 @@ final class ColumnConvKernels extends ConvKernel {
         super(pieces);
     }
 
-    /** Copies each tap's shift of each input plane of example n into its own column row. */
     /** Calls the method that copies the example at {@code base} into {@code columns}. */
     private void im2col(Code code, String columns, String base) {
         code.line(name + "ToColumns(" + base + ", " + columns + ")");
@@ -45,43 +44,72 @@ final class ColumnConvKernels extends ConvKernel {
     }
 
     /**
-     * {@code target[j] += w0 * r0[j] + w1 * r1[j] + ...}: the column rows of block {@code blockVar}
-     * (input channel or output channel) times the weights of (oc, ic), flipped for the input
-     * gradient. Every array is indexed by j alone, so the loop vectorizes.
+     * {@code target[j] += w0 * r0[j] + w1 * r1[j] + ...}: the column rows of output channel oc
+     * times the flipped weights of (oc, ic), for the input gradient. Every array is indexed by j
+     * alone, so the loop vectorizes.
      */
-    private void multiplyAddColumns(Code code, String target, String rowsField, String blockVar, boolean flipped,
-            String length) {
+    private void multiplyAddFlipped(Code code, String target, String rowsField, String length) {
         String rowType = p.keyword() + "[]";
-        code.line("int q = " + blockVar + " * " + g.taps())
-                .line("int wb = (oc * " + g.c() + " + ic) * " + g.taps());
-        var sum = new StringBuilder();
+        code.line("int q = oc * " + g.taps());
         for (int t = 0; t < g.taps(); t++) {
             code.line(rowType + " r" + t + " = " + rowsField + "[" + ConvPieces.plus("q", t) + "]");
-            code.line(p.keyword() + " w" + t + " = " + weight + "[" + ConvPieces.plus("wb", flipped ? g.taps() - 1 - t : t) + "]");
-            sum.append(t == 0 ? "" : " + ").append("w").append(t).append(" * r").append(t).append("[j]");
         }
-        code.loop("j", length).line(target + "[j] += " + sum).close();
+        declareWeights(code, true);
+        code.loop("j", length).line(target + "[j] += " + sumOfProducts()).close();
     }
 
-    /** Forward pass over tap columns, after the padding copy. */
+    /** {@code w0, w1, ...}: the kernel of (oc, ic), flipped for the input gradient. */
+    private void declareWeights(Code code, boolean flipped) {
+        code.line("int wb = (oc * " + g.c() + " + ic) * " + g.taps());
+        for (int t = 0; t < g.taps(); t++) {
+            code.line(p.keyword() + " w" + t + " = " + weight + "[" + ConvPieces.plus("wb", flipped ? g.taps() - 1 - t : t) + "]");
+        }
+    }
+
+    /** {@code w0 * r0[j] + w1 * r1[j] + ...}, in tap order. */
+    private String sumOfProducts() {
+        var sum = new StringBuilder();
+        for (int t = 0; t < g.taps(); t++) {
+            sum.append(t == 0 ? "" : " + ").append("w").append(t).append(" * r").append(t).append("[j]");
+        }
+        return sum.toString();
+    }
+
+    /**
+     * Forward pass over tap columns, after the padding copy. Input planes are the outer loop: one
+     * plane's tap rows stay in cache while every output plane adds them to its own row of sums
+     * (all planes' tap rows at once may not fit), and each output plane still adds up the input
+     * planes in order, after its bias.
+     */
     void forward(Code code, String out) {
-        String wide = name + "Wide";
+        String rowType = p.keyword() + "[]";
+        String planes = name + "Planes";
+        String columns = name + "Columns";
         String length = g.wideName();
         code.loop("n", "batch")
                 .line("int srcBase = n * " + g.srcSize())
                 .line("int outBase = n * " + g.outSize());
-        im2col(code, name + "Columns", "srcBase");
-        code.loop("oc", g.k())
-                .line("java.util.Arrays.fill(" + wide + ", 0, " + length + ", " + bias + "[oc])")
-                .loop("ic", g.c());
-        multiplyAddColumns(code, wide, name + "Columns", "ic", false, length);
-        code.close(); // ic
+        code.loop("oc", g.k()).line("java.util.Arrays.fill(" + planes + "[oc], " + bias + "[oc])").close();
+        code.loop("ic", g.c()).line("int ib = srcBase + ic * " + g.plane());
+        for (int t = 0; t < g.taps(); t++) {
+            code.line("System.arraycopy(" + pieces.src() + ", " + ConvPieces.plus("ib", g.tapOffset(t)) + ", " + columns
+                    + "[" + t + "], 0, " + length + ")");
+        }
+        for (int t = 0; t < g.taps(); t++) {
+            code.line(rowType + " r" + t + " = " + columns + "[" + t + "]");
+        }
+        code.loop("oc", g.k());
+        declareWeights(code, false);
+        code.line(rowType + " sum = " + planes + "[oc]")
+                .loop("j", length).line("sum[j] += " + sumOfProducts()).close();
+        code.close().close(); // oc, ic
+        code.loop("oc", g.k()).line(rowType + " plane = " + planes + "[oc]");
         if (step.fusedPool().isPresent()) {
-            pieces.poolPlane(code, wide, out);
+            pieces.poolPlane(code, "plane", out);
         } else {
             code.line("int o = outBase + oc * " + (g.oh() * g.ow()))
                     .loop("oy", g.oh())
-                    .line("System.arraycopy(" + wide + ", oy * " + g.pw() + ", " + out + ", o + oy * " + g.ow() + ", " + g.ow() + ")")
+                    .line("System.arraycopy(plane, oy * " + g.pw() + ", " + out + ", o + oy * " + g.ow() + ", " + g.ow() + ")")
                     .close();
             Activations.activateRange(code, p, step, out, "o", g.oh() * g.ow());
         }
@@ -177,7 +205,7 @@ final class ColumnConvKernels extends ConvKernel {
         code.loop("ic", g.c())
                 .line("java.util.Arrays.fill(" + dwide + ", " + p.literal(0) + ")")
                 .loop("oc", g.k());
-        multiplyAddColumns(code, dwide, gcols, "oc", true, length);
+        multiplyAddFlipped(code, dwide, gcols, length);
         code.close(); // oc
         code.line("int ib = dBase + ic * " + (g.ph() * g.pw()))
                 .loop("y", g.ph())

@@ -50,7 +50,7 @@ public final class ConvOp implements LayerOp {
         if (g.padded()) {
             scratch.add(ctx.buffer("Padded", "maxBatch * " + g.srcSize()));
         }
-        if (strategy.wide()) {
+        if (strategy.forward() == Pass.WIDE) {
             scratch.add(ctx.buffer("Wide", length));
         }
         if (training && g.padded()) {
@@ -61,7 +61,10 @@ public final class ConvOp implements LayerOp {
             scratch.add(ctx.buffer("GradWide", length));
         }
         if (strategy.forward() == Pass.COLUMNS) {
-            scratch.add(ctx.rows("Columns", g.c() * g.taps(), length));
+            // the forward pass copies one input plane's taps at a time, the weight gradient all of them
+            boolean everyPlane = training && strategy.weightGradient() == Pass.COLUMNS;
+            scratch.add(ctx.rows("Columns", everyPlane ? g.c() * g.taps() : g.taps(), length));
+            scratch.add(ctx.rows("Planes", g.k(), length));
         }
         if (training && strategy.weightGradient() == Pass.COLUMNS) {
             scratch.add(ctx.rows("WeightLanes", g.k() * g.c() * g.taps(), length));
@@ -100,11 +103,11 @@ public final class ConvOp implements LayerOp {
     public List<MethodSpec> methods() {
         var methods = new ArrayList<MethodSpec>();
         methods.add(forward());
-        if (strategy.forward() == Pass.COLUMNS) {
-            methods.add(columns.toColumns());
-        }
         if (!ctx.training()) {
             return methods;
+        }
+        if (strategy.weightGradient() == Pass.COLUMNS) {
+            methods.add(columns.toColumns());
         }
         methods.add(backward());
         if (pieces.backwardBiasHasWork()) {
