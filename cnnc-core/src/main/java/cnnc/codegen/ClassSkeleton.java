@@ -193,21 +193,37 @@ final class ClassSkeleton {
         return new GeneratedSource(packageName, className, listFieldsTogether(file.toString()));
     }
 
-    /** A field declaration of one line, without Javadoc or an initializer that calls anything. */
-    private static final java.util.regex.Pattern FIELD_THEN_BLANK = java.util.regex.Pattern.compile(
-            "(?m)(?<!\\*/\\n)^( +)((?:private|public|protected) [^(\\n=]*;)\\n\\n(?=\\1(?:private|public|protected) [^(\\n=]*;$)");
+    /** A field declaration of one line, without an initializer that calls anything. */
+    private static final java.util.regex.Pattern ONE_LINE_FIELD = java.util.regex.Pattern.compile(
+            "( +)(?:private|public|protected) [^(=]*;");
 
     /**
      * JavaPoet leaves a blank line between any two members; hand-written classes list their plain
-     * fields together, so the blank lines between two undocumented one-line fields go.
+     * fields together, so the blank line between two undocumented one-line fields of the same
+     * indentation goes.
      */
     static String listFieldsTogether(String code) {
-        String before;
-        do {
-            before = code;
-            code = FIELD_THEN_BLANK.matcher(code).replaceAll("$1$2\n");
-        } while (!code.equals(before));
-        return code;
+        String[] lines = code.split("\n", -1);
+        var out = new StringBuilder(code.length());
+        for (int i = 0; i < lines.length; i++) {
+            out.append(lines[i]);
+            if (i + 1 < lines.length) {
+                out.append('\n');
+            }
+            boolean documented = i > 0 && lines[i - 1].endsWith("*/");
+            if (!documented && i + 2 < lines.length && lines[i + 1].isEmpty()
+                    && sameIndentFields(lines[i], lines[i + 2])) {
+                i++; // the blank line
+            }
+        }
+        return out.toString();
+    }
+
+    /** Whether both lines are one-line fields, indented alike. */
+    private static boolean sameIndentFields(String line, String next) {
+        var first = ONE_LINE_FIELD.matcher(line);
+        var second = ONE_LINE_FIELD.matcher(next);
+        return first.matches() && second.matches() && first.group(1).equals(second.group(1));
     }
 
     Optional<MethodSpec> outputForward() {
