@@ -29,6 +29,9 @@ import java.util.function.Supplier;
 
 /** Reads .cnn files for the commands and runs the front end on them, printing diagnostics. */
 final class Sources {
+    /** The compiling thread's stack: javac recurses over long generated expressions (8 times a main thread's 1 MB). */
+    private static final long COMPILER_STACK_BYTES = 8L << 20;
+
     private Sources() {}
 
     static SourceFile read(Path path) {
@@ -104,14 +107,11 @@ final class Sources {
      */
     static Supplier<CompiledNetwork> compiledMeanwhile(Network network, Backend backend, PrintWriter err) {
         var task = new FutureTask<>(() -> NetworkCompiler.compile(network, Precision.FLOAT, backend, ClassCache.standard()));
-        // javac recurses over long generated expressions: a stack as large as a main thread's
         Thread thread = new Thread(null, task, "cnnc-compile", COMPILER_STACK_BYTES);
         thread.setDaemon(true);
         thread.start();
         return () -> compiling(network, err, () -> outcome(task));
     }
-
-    private static final long COMPILER_STACK_BYTES = 8L << 20;
 
     /** The task's result, or the exception it threw, as thrown. */
     private static <T> T outcome(FutureTask<T> task) {

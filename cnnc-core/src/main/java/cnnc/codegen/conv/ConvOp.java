@@ -92,10 +92,10 @@ public final class ConvOp implements LayerOp {
 
     @Override
     public List<String> sharedMethods() {
-        if (pieces.poolUnrolled()) {
-            return List.of(SharedMethods.LARGER);
+        if (!ctx.training()) {
+            return pieces.poolUnrolled() ? List.of(SharedMethods.LARGER) : List.of();
         }
-        return ctx.training() && strategy.weightGradient() == Pass.COLUMNS
+        return strategy.weightGradient() == Pass.COLUMNS
                 ? List.of(SharedMethods.ADD_PRODUCTS, SharedMethods.SUM_LANES) : List.of();
     }
 
