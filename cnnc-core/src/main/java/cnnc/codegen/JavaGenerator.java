@@ -169,7 +169,8 @@ public final class JavaGenerator {
     }
 
     /**
-     * Lane shuffles and masks that split two vectors into even and odd lanes and zip them back.
+     * Lane shuffles and masks that split two vectors into even and odd lanes, spread one vector
+     * over two, and swap the lanes of each pair.
      * Each shuffle stays within one vector and a blend joins two: Java 17 compiles a shuffle
      * across two vectors into slow code.
      */
@@ -184,6 +185,7 @@ public final class JavaGenerator {
             {"ODD", "i -> (2 * i + 1) % SPECIES.length()", "Odd lanes into the lower half, and again into the upper."},
             {"SPREAD_LOW", "i -> i / 2", "Each lane of the lower half twice over."},
             {"SPREAD_HIGH", "i -> SPECIES.length() / 2 + i / 2", "Each lane of the upper half twice over."},
+            {"PARTNER", "i -> i ^ 1", "Each lane's partner in its pair: lanes 1, 0, 3, 2, ..."},
         };
         for (String[] s : all) {
             type.addField(FieldSpec.builder(shuffle, s[0], Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)

@@ -17,9 +17,10 @@ import java.util.List;
  * 2x2 max pooling with stride 2 for the {@link Backend#VECTOR} backend. A scalar window reads
  * every other element, which C2 cannot vectorize, and was a third of a training step. Here two
  * vectors of each input row give one vector of outputs: a vertical max of the two rows, then
- * the even and odd lanes pulled apart by a shuffle and maxed. The backward pass does the same
- * in reverse: masks for the first element equal to each maximum, and the gradients
- * interleaved back into rows. Equal here is a float compare, where the scalar pooling compares
+ * the even and odd lanes pulled apart by a shuffle and maxed. The backward pass spreads each
+ * window's maximum and gradient over its two columns and compares the input rows with them as
+ * they lie: a lane takes the gradient if it equals the maximum and no earlier element of its
+ * window does (its pair partner, one more shuffle away, or the top row's two). Equal here is a float compare, where the scalar pooling compares
  * bits: in a window whose maximum is 0 with a -0.0 before it, this one passes the gradient to
  * the -0.0. After a ReLU there is no -0.0, and a maximum of 0 passes no gradient anyway.
  *
@@ -81,11 +82,6 @@ public final class VectorPoolOp implements LayerOp {
         return a + ".rearrange(ODD).blend(" + b + ".rearrange(ODD), UPPER_HALF)";
     }
 
-    /** Lanes of one half of a and b in turn: a0 b0 a1 b1 ... */
-    private static String zip(String a, String b, String half) {
-        return a + ".rearrange(SPREAD_" + half + ").blend(" + b + ".rearrange(SPREAD_" + half + "), ODD_LANES)";
-    }
-
     /** Opens loops over examples, channels and output rows; defines r (top input row) and q (output row). */
     private void openRows(Code code) {
         code.loop("n", "batch").loop("ch", g.c())
@@ -132,20 +128,26 @@ public final class VectorPoolOp implements LayerOp {
             code.comment("the ReLU's derivative: zero where the maximum is 0");
             code.line("d = zero.blend(d, m.compare(jdk.incubator.vector.VectorOperators.GT, " + p.literal(0) + "))");
         }
-        code.line(vt + " a0 = " + load(in, "i") + ", a1 = " + load(in, "i + V"))
-                .line(vt + " b0 = " + load(in, "i + " + g.iw()) + ", b1 = " + load(in, "i + " + g.iw() + " + V"))
-                .comment("the first element equal to the maximum, in the window's row-major order")
-                .line(mask + " k00 = " + even("a0", "a1") + ".eq(m)")
-                .line(mask + " k01 = " + odd("a0", "a1") + ".eq(m).andNot(k00)")
-                .line(mask + " taken = k00.or(k01)")
-                .line(mask + " k10 = " + even("b0", "b1") + ".eq(m).andNot(taken)")
-                .line(mask + " k11 = " + odd("b0", "b1") + ".eq(m).andNot(taken.or(k10))")
-                .line(vt + " g00 = zero.blend(d, k00), g01 = zero.blend(d, k01)")
-                .line(vt + " g10 = zero.blend(d, k10), g11 = zero.blend(d, k11)")
-                .line(zip("g00", "g01", "LOW") + ".intoArray(" + dIn + ", i)")
-                .line(zip("g00", "g01", "HIGH") + ".intoArray(" + dIn + ", i + V)")
-                .line(zip("g10", "g11", "LOW") + ".intoArray(" + dIn + ", i + " + g.iw() + ")")
-                .line(zip("g10", "g11", "HIGH") + ".intoArray(" + dIn + ", i + " + g.iw() + " + V)")
+        code.comment("each window's maximum and gradient over its two columns, as the input rows lie")
+                .line(vt + " m0 = m.rearrange(SPREAD_LOW), m1 = m.rearrange(SPREAD_HIGH)")
+                .line(vt + " d0 = d.rearrange(SPREAD_LOW), d1 = d.rearrange(SPREAD_HIGH)");
+        code.comment("the first element equal to the maximum, in the window's row-major order: in the top row the")
+                .comment("left one, or the right one if the left is not; in the bottom row likewise, if neither top one is");
+        for (int half = 0; half < 2; half++) {
+            String at = half == 0 ? "i" : "i + V";
+            String m = "m" + half;
+            code.line(vt + " a" + half + " = " + load(in, at) + ", b" + half + " = " + load(in, at + " + " + g.iw()))
+                    .line(mask + " aMax" + half + " = a" + half + ".eq(" + m + "), aPairMax" + half + " = a" + half
+                            + ".rearrange(PARTNER).eq(" + m + ")")
+                    .line(mask + " takeA" + half + " = aMax" + half + ".andNot(aPairMax" + half + ".and(ODD_LANES))")
+                    .line(mask + " takeB" + half + " = b" + half + ".eq(" + m + ").andNot(aMax" + half + ".or(aPairMax" + half
+                            + ")).andNot(b" + half + ".rearrange(PARTNER).eq(" + m + ").and(ODD_LANES))");
+        }
+        code.comment("row by row: the top row's second vector runs into the bottom row, which is written after it")
+                .line("zero.blend(d0, takeA0).intoArray(" + dIn + ", i)")
+                .line("zero.blend(d1, takeA1).intoArray(" + dIn + ", i + V)")
+                .line("zero.blend(d0, takeB0).intoArray(" + dIn + ", i + " + g.iw() + ")")
+                .line("zero.blend(d1, takeB1).intoArray(" + dIn + ", i + " + g.iw() + " + V)")
                 .close();
         code.close().close().close();
         return ctx.method("Backward", "Backward pass: each output gradient to the first maximum of its window, with the Vector API.",
