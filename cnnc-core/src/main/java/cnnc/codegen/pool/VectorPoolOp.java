@@ -20,9 +20,10 @@ import java.util.List;
  * the even and odd lanes pulled apart by a shuffle and maxed. The backward pass spreads each
  * window's maximum and gradient over its two columns and compares the input rows with them as
  * they lie: a lane takes the gradient if it equals the maximum and no earlier element of its
- * window does (its pair partner, one more shuffle away, or the top row's two). Equal here is a float compare, where the scalar pooling compares
- * bits: in a window whose maximum is 0 with a -0.0 before it, this one passes the gradient to
- * the -0.0. After a ReLU there is no -0.0, and a maximum of 0 passes no gradient anyway.
+ * window does (its pair partner, one more shuffle away, or the top row's two). Equal here is a
+ * float compare, where the scalar pooling compares bits: in a window whose maximum is 0 with a
+ * -0.0 before it, this one passes the gradient to the -0.0. After a ReLU there is no -0.0, and a
+ * maximum of 0 passes no gradient anyway.
  *
  * <p>Vectors run past the end of a row: the extra lanes read neighbouring values and write into
  * the next row, which a later step writes again. The backward pass walks each row's vectors from
