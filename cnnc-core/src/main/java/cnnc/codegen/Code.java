@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,23 +20,27 @@ import java.util.regex.Pattern;
 public final class Code {
     /** Qualified names of the types generated code uses, e.g. {@code java.util.Arrays}. */
     private static final Pattern TYPE = Pattern.compile("\\b((?:java\\.(?:util|nio|io)|jdk\\.incubator\\.vector)(?:\\.[a-z]\\w*)*)\\.([A-Z]\\w*)");
-    /** The rewrites {@link #fold} applies until none matches, each compiled once: generating is linear in layers. */
-    private static final Pattern[] FOLDS = {
-        Pattern.compile("(?<![\\w.)\\]]\\s?)0 \\* [\\w.]+(?! *[\\[(.])"),           // 0 * x
-        Pattern.compile("(?<=[(\\[]|[=,+] )[\\w.]+ \\* 0(?![\\w.])(?! *[*/%])"),         // x * 0
-        Pattern.compile(" \\+ 0(?![\\w.])"),                                              // x + 0
-        Pattern.compile("(?<=[(\\[]|[=,] )0 \\+ "),                                         // 0 + x
-        Pattern.compile(" \\* 1(?![\\w.])"),                                              // x * 1
-        Pattern.compile("(?<=[(\\[]|[=,+\\-] )1 \\* "),                                     // 1 * x
-        Pattern.compile("(?<![\\w)\\]]|if |while |switch )\\(([\\w.]+)\\)(?!\\s*[\\w(])"), // (x)
-    };
-    private static final String[] FOLDED = {"0", "0", "", "", "", "", "$1"};
     /**
-     * Text each of the first six rewrites needs in a statement: most statements hold none, and a
-     * cold JVM takes long to find that out by regular expression (generating the lab class took
-     * 0.1 s longer).
+     * A rewrite {@link #fold} applies: its pattern, what a match becomes, and a quick test that a
+     * statement may hold a match at all. Most statements hold none, and a cold JVM takes long to
+     * find that out by regular expression (generating the lab class took 0.1 s longer).
      */
-    private static final String[] NEEDED = {"0 * ", " * 0", " + 0", "0 + ", " * 1", "1 * "};
+    private record Fold(Pattern pattern, String replacement, Predicate<String> mayMatch) {
+        static Fold needing(String text, String regex, String replacement) {
+            return new Fold(Pattern.compile(regex), replacement, code -> code.contains(text));
+        }
+    }
+
+    /** The rewrites {@link #fold} applies until none matches, each compiled once: generating is linear in layers. */
+    private static final List<Fold> FOLDS = List.of(
+            Fold.needing("0 * ", "(?<![\\w.)\\]]\\s?)0 \\* [\\w.]+(?! *[\\[(.])", "0"),         // 0 * x
+            Fold.needing(" * 0", "(?<=[(\\[]|[=,+] )[\\w.]+ \\* 0(?![\\w.])(?! *[*/%])", "0"),       // x * 0
+            Fold.needing(" + 0", " \\+ 0(?![\\w.])", ""),                                           // x + 0
+            Fold.needing("0 + ", "(?<=[(\\[]|[=,] )0 \\+ ", ""),                                      // 0 + x
+            Fold.needing(" * 1", " \\* 1(?![\\w.])", ""),                                           // x * 1
+            Fold.needing("1 * ", "(?<=[(\\[]|[=,+\\-] )1 \\* ", ""),                                  // 1 * x
+            new Fold(Pattern.compile("(?<![\\w)\\]]|if |while |switch )\\(([\\w.]+)\\)(?!\\s*[\\w(])"), "$1", // (x)
+                    Code::mayHoldParenthesizedName));
 
     private final CodeBlock.Builder builder = CodeBlock.builder();
     /** For each open block: the loop variable it replaced by 0, or null for ordinary control flow. */
@@ -131,9 +136,9 @@ public final class Code {
         String before;
         do {
             before = code;
-            for (int r = 0; r < FOLDS.length; r++) {
-                if (r < NEEDED.length ? code.contains(NEEDED[r]) : mayHoldParenthesizedName(code)) {
-                    code = FOLDS[r].matcher(code).replaceAll(FOLDED[r]);
+            for (Fold f : FOLDS) {
+                if (f.mayMatch().test(code)) {
+                    code = f.pattern().matcher(code).replaceAll(f.replacement());
                 }
             }
         } while (!code.equals(before));
