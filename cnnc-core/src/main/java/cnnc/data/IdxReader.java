@@ -9,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.zip.ZipException;
 
 /**
@@ -73,7 +72,7 @@ public final class IdxReader {
             in.expectSize(16L + pixels);
             // A plain file's size matched the header, so it holds every pixel; a compressed one's
             // array grows as the data arrives, so a header that lies costs no more than the data.
-            float[] out = in.sizeKnown() ? in.grow(new float[0], pixels) : new float[(int) Math.min(pixels, FIRST_ALLOCATION)];
+            float[] out = in.allocate(in.sizeKnown() ? pixels : Math.min(pixels, FIRST_ALLOCATION));
             byte[] chunk = new byte[CHUNK];
             int done = 0;
             while (done < pixels) {
@@ -221,10 +220,17 @@ public final class IdxReader {
             }
         }
 
-        /** A longer copy of {@code pixels}; running out of memory is the user's problem to solve, in words. */
+        /** A longer copy of {@code pixels}. */
         float[] grow(float[] pixels, long size) {
+            float[] longer = allocate(size);
+            System.arraycopy(pixels, 0, longer, 0, pixels.length);
+            return longer;
+        }
+
+        /** Room for {@code size} pixels; running out of memory is the user's problem to solve, in words. */
+        float[] allocate(long size) {
             try {
-                return Arrays.copyOf(pixels, (int) size);
+                return new float[(int) size];
             } catch (OutOfMemoryError e) {
                 throw new DataException(file + ": its images need " + (size * 4 >> 20) + " MB, more memory than Java may use "
                         + "here (" + (Runtime.getRuntime().maxMemory() >> 20) + " MB); give it more, e.g. CNNC_JAVA_OPTS=-Xmx8g");
