@@ -93,7 +93,7 @@ public final class ConvOp implements LayerOp {
     @Override
     public List<String> sharedMethods() {
         if (!ctx.training()) {
-            return pieces.poolUnrolled() ? List.of(SharedMethods.LARGER) : List.of();
+            return pieces.poolsPlanes() ? List.of(SharedMethods.LARGER) : List.of();
         }
         return strategy.weightGradient() == Pass.COLUMNS
                 ? List.of(SharedMethods.ADD_PRODUCTS, SharedMethods.SUM_LANES) : List.of();

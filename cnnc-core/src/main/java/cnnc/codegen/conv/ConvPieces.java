@@ -71,9 +71,9 @@ record ConvPieces(OpContext ctx, ConvGeometry g, BiasGradient biasGradient) {
      */
     static final int UNROLLED_POOL_WIDTH = 16;
 
-    /** Whether {@link #poolPlane} writes each window out, with {@link SharedMethods#LARGER}. */
-    boolean poolUnrolled() {
-        return ctx.step().fusedPool().map(pool -> pool.out().width() <= UNROLLED_POOL_WIDTH).orElse(false);
+    /** Whether {@link #poolPlane} runs here, and so calls {@link SharedMethods#LARGER}. */
+    boolean poolsPlanes() {
+        return ctx.step().fusedPool().isPresent();
     }
 
     /**
@@ -90,18 +90,17 @@ record ConvPieces(OpContext ctx, ConvGeometry g, BiasGradient biasGradient) {
         code.line("int o = outBase + oc * " + (poh * pow))
                 .loop("oy", poh)
                 .line("int r = oy * " + (ps * g.pw()));
-        if (poolUnrolled()) {
+        if (pow <= UNROLLED_POOL_WIDTH) {
             for (int ox = 0; ox < pow; ox++) {
                 code.line(out + "[o + oy * " + pow + " + " + ox + "] = " + WindowMax.larger(pool, wide, g.pw(), "r", ox * ps));
             }
-            code.close();
-            return;
+        } else {
+            code.loop("ox", pow)
+                    .line("int i = r + ox" + (ps == 1 ? "" : " * " + ps))
+                    .line(out + "[o + oy * " + pow + " + ox] = " + WindowMax.larger(pool, wide, g.pw(), "i", 0))
+                    .close();
         }
-        code.loop("ox", pow)
-                .line("int i = r + ox" + (ps == 1 ? "" : " * " + ps));
-        WindowMax.declareBits(code, pool, ctx.precision(), wide, g.pw());
-        code.line(out + "[o + oy * " + pow + " + ox] = " + WindowMax.fromBits(ctx.precision(), "m"))
-                .close().close();
+        code.close();
     }
 
     /** Copies the interior of the padded gradient into the layer's input gradient (inside the loop over n). */

@@ -7,7 +7,8 @@ import cnnc.model.Layer;
 /**
  * A window's maximum over the bits of its values: the maximum of the values themselves when none
  * is negative, as after a ReLU, and one conditional move where Math.max on floats takes four.
- * Shared by max pooling and by a convolution that pools its own planes.
+ * Max pooling declares it statement by statement ({@link #declareBits}); a convolution that pools
+ * its own planes writes it as one expression of {@code larger} calls ({@link #larger}).
  */
 public final class WindowMax {
     private WindowMax() {}
@@ -29,7 +30,8 @@ public final class WindowMax {
 
     /**
      * The same maximum as one expression of {@link cnnc.codegen.SharedMethods#LARGER} calls, for
-     * the window whose corner is {@code offset} past {@code base}, compared in pairs.
+     * the window whose corner is {@code offset} past {@code base}, compared in pairs (integer
+     * maxima in any order give the same bits).
      */
     public static String larger(Layer.Pool pool, String array, int rowStride, String base, int offset) {
         var values = new java.util.ArrayList<String>();
