@@ -195,21 +195,15 @@ final class AstBuilder {
     private Statement conv(CnnParser.ConvStmtContext ctx) {
         IntArg filters = whole(require(ctx.number()), "the number of filters");
         Extent kernel = extent(require(ctx.dims()), "kernel size");
-        var options = new OptionSet("conv");
+        var w = new WeightedOptions("conv");
         Optional<IntArg> stride = Optional.empty();
         Optional<Padding> padding = Optional.empty();
-        Optional<Activation> act = Optional.empty();
-        Optional<RealArg> alpha = Optional.empty();
-        Optional<RealArg> l1 = Optional.empty();
-        Optional<RealArg> l2 = Optional.empty();
-        boolean frozen = false;
-        boolean bias = true;
         for (CnnParser.ConvOptionContext option : ctx.convOption()) {
             if (option instanceof CnnParser.StrideOptionContext s) {
-                options.once("stride", s);
+                w.options.once("stride", s);
                 stride = Optional.of(whole(require(s.number()), "the stride"));
             } else if (option instanceof CnnParser.PadOptionContext p) {
-                options.once("pad", p);
+                w.options.once("pad", p);
                 if (p.SAME() != null) {
                     padding = Optional.of(new Padding.Same(span(p)));
                 } else if (p.VALID() != null) {
@@ -219,26 +213,17 @@ final class AstBuilder {
                     padding = Optional.of(new Padding.Explicit(amount.value(), amount.span()));
                 }
             } else if (option instanceof CnnParser.ConvActivationContext a) {
-                options.once("activation", a);
-                act = Optional.of(activation(a.activation()));
-                alpha = activationAlpha(a.activation());
+                w.activation(a, a.activation());
             } else if (option instanceof CnnParser.ConvRegularizerContext r) {
-                RealArg value = regularizer(r.regularizer(), options);
-                if (r.regularizer().L1() != null) {
-                    l1 = Optional.of(value);
-                } else {
-                    l2 = Optional.of(value);
-                }
+                w.regularizer(r.regularizer());
             } else if (option instanceof CnnParser.ConvNoBiasContext b) {
-                options.once("nobias", b);
-                bias = false;
+                w.noBias(b);
             } else if (option instanceof CnnParser.ConvFreezeContext f) {
-                options.once("freeze", f);
-                frozen = true;
+                w.freeze(f);
             }
         }
-        options.throwIfBroken();
-        return new Statement.Conv(span(ctx), filters, kernel, stride, padding, act, l1, l2, frozen, bias, alpha);
+        w.options.throwIfBroken();
+        return new Statement.Conv(span(ctx), filters, kernel, stride, padding, w.act, w.l1, w.l2, w.frozen, w.bias, w.alpha);
     }
 
     private Statement pool(CnnParser.PoolStmtContext ctx) {
@@ -282,35 +267,63 @@ final class AstBuilder {
 
     private Statement dense(CnnParser.DenseStmtContext ctx) {
         IntArg units = whole(require(ctx.number()), "the number of units");
-        var options = new OptionSet("dense");
+        var w = new WeightedOptions("dense");
+        for (CnnParser.DenseOptionContext option : ctx.denseOption()) {
+            if (option instanceof CnnParser.DenseActivationContext a) {
+                w.activation(a, a.activation());
+            } else if (option instanceof CnnParser.DenseRegularizerContext r) {
+                w.regularizer(r.regularizer());
+            } else if (option instanceof CnnParser.DenseNoBiasContext b) {
+                w.noBias(b);
+            } else if (option instanceof CnnParser.DenseFreezeContext f) {
+                w.freeze(f);
+            }
+        }
+        w.options.throwIfBroken();
+        return new Statement.Dense(span(ctx), units, w.act, w.l1, w.l2, w.frozen, w.bias, w.alpha);
+    }
+
+    /**
+     * The options conv and dense share, as a statement's option list sets them: its activation,
+     * regularizers, nobias and freeze, each at most once (regularizers by {@link #regularizer}).
+     */
+    private final class WeightedOptions {
+        final OptionSet options;
         Optional<Activation> act = Optional.empty();
         Optional<RealArg> alpha = Optional.empty();
         Optional<RealArg> l1 = Optional.empty();
         Optional<RealArg> l2 = Optional.empty();
         boolean frozen = false;
         boolean bias = true;
-        for (CnnParser.DenseOptionContext option : ctx.denseOption()) {
-            if (option instanceof CnnParser.DenseActivationContext a) {
-                options.once("activation", a);
-                act = Optional.of(activation(a.activation()));
-                alpha = activationAlpha(a.activation());
-            } else if (option instanceof CnnParser.DenseRegularizerContext r) {
-                RealArg value = regularizer(r.regularizer(), options);
-                if (r.regularizer().L1() != null) {
-                    l1 = Optional.of(value);
-                } else {
-                    l2 = Optional.of(value);
-                }
-            } else if (option instanceof CnnParser.DenseNoBiasContext b) {
-                options.once("nobias", b);
-                bias = false;
-            } else if (option instanceof CnnParser.DenseFreezeContext f) {
-                options.once("freeze", f);
-                frozen = true;
+
+        WeightedOptions(String statement) {
+            options = new OptionSet(statement);
+        }
+
+        void activation(ParserRuleContext option, CnnParser.ActivationContext a) {
+            options.once("activation", option);
+            act = Optional.of(AstBuilder.this.activation(a));
+            alpha = activationAlpha(a);
+        }
+
+        void regularizer(CnnParser.RegularizerContext r) {
+            RealArg value = AstBuilder.this.regularizer(r, options);
+            if (r.L1() != null) {
+                l1 = Optional.of(value);
+            } else {
+                l2 = Optional.of(value);
             }
         }
-        options.throwIfBroken();
-        return new Statement.Dense(span(ctx), units, act, l1, l2, frozen, bias, alpha);
+
+        void noBias(ParserRuleContext option) {
+            options.once("nobias", option);
+            bias = false;
+        }
+
+        void freeze(ParserRuleContext option) {
+            options.once("freeze", option);
+            frozen = true;
+        }
     }
 
     private RealArg regularizer(CnnParser.RegularizerContext r, OptionSet options) {
