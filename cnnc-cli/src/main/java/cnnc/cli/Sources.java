@@ -96,7 +96,12 @@ final class Sources {
     }
 
     static CompiledNetwork compiled(Network network, Backend backend, PrintWriter err) {
-        return compiling(network, err, () -> NetworkCompiler.compile(network, Precision.FLOAT, backend, ClassCache.standard()));
+        return compiling(network, err, () -> compiledClass(network, backend));
+    }
+
+    /** The float class of {@code network} on {@code backend}, through the compiled-class cache. */
+    private static CompiledNetwork compiledClass(Network network, Backend backend) {
+        return NetworkCompiler.compile(network, Precision.FLOAT, backend, ClassCache.standard());
     }
 
     /**
@@ -106,7 +111,7 @@ final class Sources {
      * {@code compiled} does; a command that fails before then leaves the daemon thread behind.
      */
     static Supplier<CompiledNetwork> compiledMeanwhile(Network network, Backend backend, PrintWriter err) {
-        var task = new FutureTask<>(() -> NetworkCompiler.compile(network, Precision.FLOAT, backend, ClassCache.standard()));
+        var task = new FutureTask<>(() -> compiledClass(network, backend));
         Thread thread = new Thread(null, task, "cnnc-compile", COMPILER_STACK_BYTES);
         thread.setDaemon(true);
         thread.start();
