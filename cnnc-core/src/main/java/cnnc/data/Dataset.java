@@ -87,7 +87,47 @@ public record Dataset(float[] images, int[] labels, int count, int height, int w
 
     @Override
     public int hashCode() {
-        return 31 * Arrays.hashCode(labels) + Arrays.hashCode(images);
+        return 31 * Arrays.hashCode(labels) + hashCode(images);
+    }
+
+    /**
+     * {@link Arrays#hashCode(float[])}, the same value, eight elements a step. The polynomial's
+     * terms are summed modulo 2^32 in any grouping, and eight independent products a step do
+     * not wait on one chain of multiplications: MNIST's 47 million values take a fraction of
+     * the time (the training command hashes them before its first epoch). The work goes in
+     * blocks, one call each, so that the JIT compiles it after a few calls rather than after
+     * counting a million loop iterations.
+     */
+    static int hashCode(float[] a) {
+        int h = 1;
+        for (int from = 0; from < a.length; from += HASH_BLOCK) {
+            h = hashBlock(h, a, from, Math.min(a.length, from + HASH_BLOCK));
+        }
+        return h;
+    }
+
+    private static final int HASH_BLOCK = 1024;
+
+    private static int hashBlock(int h, float[] a, int from, int to) {
+        final int p1 = 31;
+        final int p2 = p1 * p1;
+        final int p3 = p2 * p1;
+        final int p4 = p3 * p1;
+        final int p5 = p4 * p1;
+        final int p6 = p5 * p1;
+        final int p7 = p6 * p1;
+        final int p8 = p7 * p1;
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            h = h * p8 + Float.floatToIntBits(a[i]) * p7 + Float.floatToIntBits(a[i + 1]) * p6
+                    + Float.floatToIntBits(a[i + 2]) * p5 + Float.floatToIntBits(a[i + 3]) * p4
+                    + Float.floatToIntBits(a[i + 4]) * p3 + Float.floatToIntBits(a[i + 5]) * p2
+                    + Float.floatToIntBits(a[i + 6]) * p1 + Float.floatToIntBits(a[i + 7]);
+        }
+        for (; i < to; i++) {
+            h = 31 * h + Float.floatToIntBits(a[i]);
+        }
+        return h;
     }
 
     @Override

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.Arrays;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class DatasetTest {
@@ -30,5 +32,25 @@ class DatasetTest {
         assertThrows(IllegalArgumentException.class, () -> new Dataset(new float[3], new int[1], 1, 2, 2, 10));
         assertThrows(IllegalArgumentException.class, () -> new Dataset(new float[4], new int[2], 1, 2, 2, 10));
         assertThrows(IllegalArgumentException.class, () -> new Dataset(new float[4], new int[] {10}, 1, 2, 2, 10));
+    }
+
+    /** The stepped hash is Arrays.hashCode: checkpoints written before it keep matching. */
+    @Test
+    void hashesContentAsArraysHashCodeDoes() {
+        var random = new SplittableRandom(7);
+        float[] specials = {Float.NaN, Float.intBitsToFloat(0x7fc00001), -0f, 0f, Float.MIN_VALUE, Float.POSITIVE_INFINITY};
+        for (int length = 0; length < 70; length++) {
+            float[] a = new float[length];
+            for (int i = 0; i < length; i++) {
+                a[i] = random.nextInt(5) == 0 ? specials[random.nextInt(specials.length)] : (float) random.nextGaussian();
+            }
+            assertEquals(Arrays.hashCode(a), Dataset.hashCode(a), "length " + length);
+        }
+        float[] large = new float[100_003];
+        for (int i = 0; i < large.length; i++) {
+            large[i] = random.nextFloat();
+        }
+        assertEquals(Arrays.hashCode(large), Dataset.hashCode(large));
+        assertEquals(31 * Arrays.hashCode(three.labels()) + Arrays.hashCode(three.images()), three.hashCode());
     }
 }
