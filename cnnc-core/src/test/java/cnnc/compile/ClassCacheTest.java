@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,5 +78,50 @@ class ClassCacheTest {
         try (var files = Files.list(dir)) {
             assertEquals(ClassCache.CAPACITY, files.filter(p -> p.toString().endsWith(".jar")).count());
         }
+    }
+
+    private static final List<String> NETWORK = List.of("a network", "its settings");
+
+    @Test
+    void aKeptSourceIsFoundByItsNetworkInTheSameBuildOnly() {
+        Map<String, byte[]> classes = compile();
+        GeneratedSource source = SOURCES.get(0);
+        new ClassCache(dir, Optional.of("build 1")).keep(NETWORK, source, classes);
+
+        ClassCache.Kept kept = new ClassCache(dir, Optional.of("build 1")).kept(NETWORK).orElseThrow();
+        assertEquals(source, kept.source());
+        assertArrayEquals(classes.get("p.A"), kept.classes().get("p.A"));
+        assertTrue(new ClassCache(dir, Optional.of("build 2")).kept(NETWORK).isEmpty(), "a rebuilt generator misses");
+        assertTrue(new ClassCache(dir, Optional.of("build 1")).kept(List.of("another network")).isEmpty());
+    }
+
+    @Test
+    void withoutANamedBuildNothingIsKeptByNetwork() throws Exception {
+        var cache = new ClassCache(dir);
+        cache.keep(NETWORK, SOURCES.get(0), compile());
+        assertTrue(cache.kept(NETWORK).isEmpty());
+        try (var files = Files.list(dir)) {
+            assertEquals(0, files.count());
+        }
+    }
+
+    @Test
+    void aKeptEntryThatLacksItsClassOrIsCorruptMisses() throws Exception {
+        var cache = new ClassCache(dir, Optional.of("build 1"));
+        Map<String, byte[]> classes = compile();
+        cache.keep(NETWORK, new GeneratedSource("p", "B", "package p; public class B {}"), classes);
+        assertTrue(cache.kept(NETWORK).isEmpty(), "the source names a class the entry does not hold");
+        cache.keep(NETWORK, SOURCES.get(0), classes);
+        Path entry = dir.resolve(cache.keptKey(NETWORK) + ".jar");
+        byte[] whole = Files.readAllBytes(entry);
+        Files.write(entry, java.util.Arrays.copyOf(whole, whole.length / 2));
+        assertTrue(cache.kept(NETWORK).isEmpty(), "a truncated entry");
+    }
+
+    @Test
+    void aBuildIsNamedByItsJarAndNotByAFolderOfClasses() throws Exception {
+        assertTrue(ClassCache.buildOf(ClassCacheTest.class).isEmpty(), "test classes live in a folder");
+        assertTrue(ClassCache.buildOf(String.class).isEmpty(), "the JDK's classes have no code source");
+        assertTrue(ClassCache.buildOf(org.junit.jupiter.api.Test.class).orElseThrow().contains(".jar "));
     }
 }
