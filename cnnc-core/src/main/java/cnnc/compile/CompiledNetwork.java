@@ -19,17 +19,20 @@ public final class CompiledNetwork {
     private final Precision precision;
     private final GeneratedSource source;
     private final byte[] classFile;
+    private final boolean usesVectorApi;
     private final MethodHandle newWithParameters;
     private final MethodHandle newParameters;
     final Handles handles;
     /** The staged passes of a class that normalizes with batch statistics; null for one without. */
     final StageHandles stageHandles;
 
-    CompiledNetwork(Network network, Precision precision, GeneratedSource source, byte[] classFile, Class<?> type) {
+    CompiledNetwork(Network network, Precision precision, GeneratedSource source, byte[] classFile, Class<?> type,
+            boolean usesVectorApi) {
         this.network = network;
         this.precision = precision;
         this.source = source;
         this.classFile = classFile.clone();
+        this.usesVectorApi = usesVectorApi;
         try {
             var lookup = MethodHandles.publicLookup();
             Class<?> array = precision == Precision.FLOAT ? float[].class : double[].class;
@@ -87,6 +90,11 @@ public final class CompiledNetwork {
 
     public GeneratedSource source() {
         return source;
+    }
+
+    /** Whether the class runs on the Vector API, whose calls are very slow until C2 compiles them. */
+    public boolean usesVectorApi() {
+        return usesVectorApi;
     }
 
     public byte[] classFile() {

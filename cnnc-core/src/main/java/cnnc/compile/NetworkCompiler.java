@@ -55,7 +55,7 @@ public final class NetworkCompiler {
         }
         try {
             Class<?> type = InMemoryCompiler.loader(classes).loadClass(source.qualifiedName());
-            return new CompiledNetwork(network, precision, source, main, type);
+            return new CompiledNetwork(network, precision, source, main, type, vectors);
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException("compiled class missing: " + source.qualifiedName(), e);
         }

@@ -130,6 +130,10 @@ public final class Trainer {
         Metrics last = new Metrics(Double.NaN, Double.NaN);
         boolean diverged = false;
         int keptEpoch = first - 1;
+        var updates = new Updates(optimizer, regularization, trainable);
+        if (compiled.usesVectorApi() && first <= config.epochs()) {
+            JitWarmUp.run(compiled, params, config, targets, train, trainTargets, updates);
+        }
         try (var net = new ParallelNetwork(compiled, params, batch, config.threads(), targets)) {
             for (int epoch = first; epoch <= config.epochs(); epoch++) {
                 out.printf("Epoch %d/%d%n", epoch, config.epochs());
@@ -153,16 +157,9 @@ public final class Trainer {
                             labels[i] = train.labels()[example];
                         }
                     };
-                    var result = net.trainBatch(x, t, labels, count, mix(config.seed(), epoch * 1_000_003L + step), rows);
                     double penalty = regularization.penalty(params);
-                    optimizer.beginStep(params);
-                    float[][] grads = net.gradients();
-                    net.finishStep(count, (k, lo, hi) -> {
-                        regularization.addGradient(params, grads, k, lo, hi);
-                        if (trainable[k]) {
-                            optimizer.update(params, grads, k, lo, hi);
-                        }
-                    });
+                    var result = step(net, params, updates, x, t, labels, count, mix(config.seed(), epoch * 1_000_003L + step),
+                            rows);
                     lossSum += result.lossSum() + penalty * count;
                     correct += result.correct();
                     seen += count;
@@ -201,6 +198,27 @@ public final class Trainer {
             }
         }
         return new Result(params, history, last, (System.nanoTime() - started) / 1e9, diverged, keptEpoch);
+    }
+
+    /** How a step changes the weights: the optimizer, the regularization and which tensors train. */
+    record Updates(Optimizer optimizer, Regularization regularization, boolean[] trainable) {}
+
+    /**
+     * One training step over {@code count} examples: each thread's slice forward and backward, then
+     * each tensor's summed, averaged gradient regularized and, where the tensor trains, applied.
+     */
+    static ParallelNetwork.BatchResult step(ParallelNetwork net, float[][] params, Updates updates, float[] x, float[] t,
+            int[] labels, int count, long seed, ParallelNetwork.Rows rows) {
+        var result = net.trainBatch(x, t, labels, count, seed, rows);
+        updates.optimizer().beginStep(params);
+        float[][] grads = net.gradients();
+        net.finishStep(count, (k, lo, hi) -> {
+            updates.regularization().addGradient(params, grads, k, lo, hi);
+            if (updates.trainable()[k]) {
+                updates.optimizer().update(params, grads, k, lo, hi);
+            }
+        });
+        return result;
     }
 
     /** Brings the order, the optimizer, the schedule and early stopping to where {@code from} left them. */
