@@ -63,19 +63,27 @@ class JitWarmUpTest {
     }
 
     @Test
-    void settlesOnlyAfterFiftyStepsInARowNearTheFastest() {
+    void settlesWhenTheMedianOfAWindowSinceTheFastestHalvedIsNearIt() {
         var settling = new JitWarmUp.Settling();
-        for (int i = 0; i < 200; i++) {
-            // slow and uneven, as before C2 has compiled anything: every fourth step is 3x the others
-            assertFalse(settling.add(i % 4 == 0 ? 30_000_000 : 10_000_000), "step " + i);
+        int window = JitWarmUp.Settling.WINDOW;
+        assertFalse(settling.add(300_000_000), "the first step, interpreted");
+        for (long falling : new long[] {40_000_000, 10_000_000, 2_500_000, 625_000, 156_000}) {
+            // steps getting faster as compiles land: each new fastest under half the last starts over
+            assertFalse(settling.add(falling), "falling to " + falling);
         }
-        for (int i = 0; i < JitWarmUp.Settling.FAST_STEPS - 1; i++) {
-            assertFalse(settling.add(300_000), "fast step " + i);
+        // from here a window of steps near the fastest, a few of them slow: the median ignores those
+        for (int i = 0; i < window - 1; i++) {
+            assertFalse(settling.add(i % 10 == 5 ? 3_000_000 : 70_000 + i), "settled early, step " + i);
         }
-        assertFalse(settling.add(1_000_000), "a slow step starts the count again");
-        for (int i = 0; i < JitWarmUp.Settling.FAST_STEPS - 1; i++) {
-            assertFalse(settling.add(500_000), "fast step " + i);
+        assertTrue(settling.add(75_000));
+    }
+
+    @Test
+    void aWindowMostlySlowerThanTwiceTheFastestHasNotSettled() {
+        var settling = new JitWarmUp.Settling();
+        settling.add(100_000);
+        for (int i = 0; i < 5 * JitWarmUp.Settling.WINDOW; i++) {
+            assertFalse(settling.add(i % 3 == 0 ? 150_000 : 250_000), "step " + i);
         }
-        assertTrue(settling.add(600_000));
     }
 }
