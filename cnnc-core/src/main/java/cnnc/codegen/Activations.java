@@ -23,7 +23,8 @@ public final class Activations {
             case SIGMOID:
                 return one + " / (" + one + " + " + p.math("exp", "-" + v) + ")";
             case TANH:
-                return p.math("tanh", v);
+                // float: the shared rational tanh, which C2 vectorizes where Math.tanh is a call
+                return p == Precision.FLOAT ? SharedMethods.TANH + "(" + v + ")" : p.math("tanh", v);
             case LINEAR:
                 return v;
             case LEAKYRELU:

@@ -1,6 +1,7 @@
 package cnnc.codegen;
 
 import cnnc.Version;
+import cnnc.ast.Activation;
 import cnnc.model.Layer;
 import cnnc.model.Network;
 import cnnc.model.Parameter;
@@ -13,6 +14,7 @@ import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeSpec;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -160,9 +162,13 @@ final class ClassSkeleton {
         return ops.stream().flatMap(op -> op.methods().stream()).toList();
     }
 
-    /** The {@link SharedMethods} the ops call, each once. */
+    /** The {@link SharedMethods} the ops and the activations call, each once. */
     List<MethodSpec> sharedMethods() {
-        return SharedMethods.of(ops.stream().flatMap(op -> op.sharedMethods().stream()).toList(), p);
+        var names = new ArrayList<>(ops.stream().flatMap(op -> op.sharedMethods().stream()).toList());
+        if (p == Precision.FLOAT && plan.steps().stream().anyMatch(step -> step.activation() == Activation.TANH)) {
+            names.add(SharedMethods.TANH);
+        }
+        return SharedMethods.of(names, p);
     }
 
     /**
