@@ -1,8 +1,10 @@
 package cnnc.bench;
 
 import cnnc.codegen.Backend;
+import cnnc.codegen.GeneratedSource;
 import cnnc.codegen.Precision;
 import cnnc.compile.CompiledNetwork;
+import cnnc.compile.InMemoryCompiler;
 import cnnc.compile.NetworkCompiler;
 import cnnc.compile.NetworkInstance;
 import cnnc.data.Dataset;
@@ -44,6 +46,8 @@ final class LayerTimes {
         }
         var header = new StringBuilder(String.format(Locale.ROOT, "%-7s", "layer"));
         var rows = new ArrayList<String>();
+        List<Method> vectorMethods = List.of();
+        double[] vectorBest = new double[0];
         for (Backend backend : Backend.values()) {
             CompiledNetwork compiled = NetworkCompiler.compile(network, Precision.FLOAT, backend);
             float[][] params = (float[][]) compiled.newParameters();
@@ -81,11 +85,79 @@ final class LayerTimes {
                 row.append(String.format(Locale.ROOT, " %15.2f", best[m]));
             }
             rows.add(row.toString());
+            if (backend == Backend.VECTOR) {
+                vectorMethods = methods;
+                vectorBest = best;
+            }
         }
         System.out.println("us per example, one thread, batch " + BATCH + ", each method alone (best of " + ROUNDS
                 + " rounds of " + CALLS + " calls after " + WARM_UP_STEPS + " warm-up steps); step: forward and backward");
         System.out.println(header);
         rows.forEach(System.out::println);
+        double peak = fmaPeak();
+        System.out.printf(Locale.ROOT, "%% of one core's FMA peak (%.1f G multiply-adds/s, measured) in the vector backend's "
+                + "conv and dense methods, from their multiply-adds per example:%n", peak);
+        System.out.println(peakRow(network, vectorMethods, vectorBest, peak));
+    }
+
+    /**
+     * One thread's multiply-adds per second, in G, when they do nothing else: twelve independent
+     * chains of vector FMAs on registers, enough to keep every FMA unit busy. Compiled here with the
+     * Vector API's module, which the test sources are not.
+     */
+    static double fmaPeak() throws Exception {
+        String code = """
+                package bench;
+                import jdk.incubator.vector.*;
+                public final class FmaPeak {
+                    public static double run(int n) {
+                        var s = FloatVector.SPECIES_PREFERRED;
+                        FloatVector b = FloatVector.broadcast(s, 0.999f), c = FloatVector.broadcast(s, 1e-3f);
+                        FloatVector a0 = FloatVector.zero(s), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
+                        FloatVector a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
+                        long start = System.nanoTime();
+                        for (int i = 0; i < n; i++) {
+                            a0 = a0.fma(b, c); a1 = a1.fma(b, c); a2 = a2.fma(b, c); a3 = a3.fma(b, c);
+                            a4 = a4.fma(b, c); a5 = a5.fma(b, c); a6 = a6.fma(b, c); a7 = a7.fma(b, c);
+                            a8 = a8.fma(b, c); a9 = a9.fma(b, c); a10 = a10.fma(b, c); a11 = a11.fma(b, c);
+                        }
+                        long nanos = System.nanoTime() - start;
+                        float sum = a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9)
+                                .add(a10).add(a11).reduceLanes(VectorOperators.ADD);
+                        return 12.0 * n * s.length() / nanos + (sum == 42 ? 1e-9 : 0);
+                    }
+                }
+                """;
+        var classes = InMemoryCompiler.compile(List.of(new GeneratedSource("bench", "FmaPeak", code)), true);
+        Method run = InMemoryCompiler.loader(classes).loadClass("bench.FmaPeak").getMethod("run", int.class);
+        double best = 0;
+        for (int round = 0; round < 20; round++) {
+            best = Math.max(best, (double) run.invoke(null, 2_000_000));
+        }
+        return best;
+    }
+
+    /**
+     * Each conv and dense method's share of the peak: its layer's forward multiply-adds, and for
+     * the backward pass the weight gradient's plus, past the first such layer, the input gradient's.
+     */
+    private static String peakRow(Network network, List<Method> methods, double[] micros, double peak) {
+        var row = new StringBuilder(String.format(Locale.ROOT, "%-7s", "vector"));
+        boolean first = true;
+        for (Layer layer : network.layers()) {
+            if (layer.macs() == 0) {
+                continue;
+            }
+            for (int m = 0; m < methods.size(); m++) {
+                String name = methods.get(m).getName();
+                if (name.equals(layer.name() + "Forward") || name.equals(layer.name() + "Backward")) {
+                    long macs = name.endsWith("Forward") ? layer.macs() : layer.macs() * (first ? 1 : 2);
+                    row.append(String.format(Locale.ROOT, " %s %.0f%%", name, 100 * macs / (micros[m] * 1e3) / peak));
+                }
+            }
+            first = false;
+        }
+        return row.toString();
     }
 
     /** Each layer's Forward and Backward method, in the network's order, where the class has one. */
