@@ -141,7 +141,7 @@ public final class VectorConvOp implements LayerOp {
         int taps = g.taps();
         return new Correlation("Input", name + "GradPadded", g.gradPlane(), g.gradPaddedWidth(), g.k(), g.c(), name + "InputGradWide",
                 g.gradWideName(),
-                (ob, o, i, t) -> i + " * " + g.c() * taps + " + (" + ob + " + " + o + ") * " + taps + " + " + (taps - 1 - t), false);
+                (ob, o, i, t) -> i + " * " + g.c() * taps + " + (" + ob + " + " + o + ") * " + taps + " + " + flipped(taps, t), false);
     }
 
     /** Output planes per register block: each tap's input vectors feed this many multiply-adds. */
@@ -198,9 +198,9 @@ public final class VectorConvOp implements LayerOp {
         return block == 1 ? "plane ob" : "planes ob to ob + " + (block - 1);
     }
 
-    /** The weight index of (output plane ob + o, input plane i, tap t) as code. */
+    /** The weight index of (output plane ob + o, input plane i, tap t) as code; t is code too. */
     private interface WeightIndex {
-        String of(String ob, int o, String i, int t);
+        String of(String ob, int o, String i, String t);
     }
 
     private MethodSpec correlateKernel(Correlation corr, int block) {
@@ -225,19 +225,37 @@ public final class VectorConvOp implements LayerOp {
             }
         }
         code.loop("i", inputs).line("int s = i * " + srcPlane + " + j");
-        for (int t = 0; t < g.taps(); t++) {
-            int offset = (t / g.kw()) * srcWidth + t % g.kw();
-            String at = offset == 0 ? "s" : "s + " + offset;
+        boolean rowLoop = g.taps() > UNROLLED_TAPS;
+        if (rowLoop) {
+            // one kernel row per iteration: the taps of all rows in one body made the method pass
+            // C2's node cutoff, past which it inlines Vector API calls late and without their profile
+            code.loop("ky", g.kh()).line("int r = s + ky * " + srcWidth);
+        }
+        int[] taps = rowLoop ? java.util.stream.IntStream.range(0, g.kw()).toArray() : java.util.stream.IntStream.range(0, g.taps()).toArray();
+        for (int t : taps) {
+            String at;
+            String tap;
+            if (rowLoop) {
+                at = t == 0 ? "r" : "r + " + t;
+                tap = "ky * " + g.kw() + " + " + t;
+            } else {
+                int offset = (t / g.kw()) * srcWidth + t % g.kw();
+                at = offset == 0 ? "s" : "s + " + offset;
+                tap = Integer.toString(t);
+            }
             for (int x = 0; x < kj; x++) {
                 code.line(vt + " x" + t + "v" + x + " = " + vt + ".fromArray(SPECIES, " + src + ", " + at + (x == 0 ? "" : " + " + x + " * V") + ")");
             }
             for (int o = 0; o < block; o++) {
                 code.line(vt + " w" + t + "o" + o + " = " + vt + ".broadcast(SPECIES, " + weight + "["
-                        + weightIndex.of(ob, o, "i", t) + "])");
+                        + weightIndex.of(ob, o, "i", tap) + "])");
                 for (int x = 0; x < kj; x++) {
                     code.line("a" + o + "x" + x + " = x" + t + "v" + x + ".fma(w" + t + "o" + o + ", a" + o + "x" + x + ")");
                 }
             }
+        }
+        if (rowLoop) {
+            code.close();
         }
         code.close();
         for (int o = 0; o < block; o++) {
@@ -253,6 +271,13 @@ public final class VectorConvOp implements LayerOp {
 
     /** Vectors of positions per step of the forward and input-gradient kernels. */
     private static final int SPAN = 2;
+    /** Kernels of more taps than this loop over the kernel's rows rather than unroll them all. */
+    private static final int UNROLLED_TAPS = 9;
+
+    /** The flipped tap taps - 1 - t as code, folded where t is a number. */
+    private static String flipped(int taps, String t) {
+        return t.matches("\\d+") ? Integer.toString(taps - 1 - Integer.parseInt(t)) : (taps - 1) + " - (" + t + ")";
+    }
     /** At most this many output planes per register block (fewer when the kernel has many taps). */
     private static final int BLOCK = 4;
 
