@@ -68,7 +68,7 @@ public final class NetworkCompiler {
      */
     static List<String> describing(Network network, Precision precision, Backend backend, List<String> options) {
         return List.of(JavaGenerator.DEFAULT_PACKAGE, precision.name(), backend.name(), String.join(" ", options),
-                network.source().name(), network.source().text(), network.toString());
+                network.toString());
     }
 
     public static CompiledNetwork compile(Network network) {
