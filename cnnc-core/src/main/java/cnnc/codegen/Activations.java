@@ -3,6 +3,7 @@ package cnnc.codegen;
 import cnnc.ast.Activation;
 import cnnc.plan.ReluFold;
 import cnnc.plan.Step;
+import java.util.List;
 
 /** The elementwise activations as code: forward, and the derivative written in terms of the output. */
 public final class Activations {
@@ -11,6 +12,11 @@ public final class Activations {
     /** The step's activation applied to {@code v}. */
     public static String activate(Precision p, Step step, String v) {
         return activate(p, step.activation(), step.activationAlpha(), v);
+    }
+
+    /** The {@link SharedMethods} that {@link #activate} writes calls to for this step. */
+    public static List<String> sharedMethods(Precision p, Step step) {
+        return p == Precision.FLOAT && step.activation() == Activation.TANH ? List.of(SharedMethods.TANH) : List.of();
     }
 
     /** The activation applied to {@code v}; {@code alpha} is leakyrelu's slope or elu's alpha. */

@@ -1,7 +1,6 @@
 package cnnc.codegen;
 
 import cnnc.Version;
-import cnnc.ast.Activation;
 import cnnc.model.Layer;
 import cnnc.model.Network;
 import cnnc.model.Parameter;
@@ -165,9 +164,7 @@ final class ClassSkeleton {
     /** The {@link SharedMethods} the ops and the activations call, each once. */
     List<MethodSpec> sharedMethods() {
         var names = new ArrayList<>(ops.stream().flatMap(op -> op.sharedMethods().stream()).toList());
-        if (p == Precision.FLOAT && plan.steps().stream().anyMatch(step -> step.activation() == Activation.TANH)) {
-            names.add(SharedMethods.TANH);
-        }
+        plan.steps().forEach(step -> names.addAll(Activations.sharedMethods(p, step)));
         return SharedMethods.of(names, p);
     }
 
