@@ -231,8 +231,8 @@ public final class VectorConvOp implements LayerOp {
             // passed C2's node cutoff, past which it inlines Vector API calls late and without profile
             code.loop("ky", g.kh()).line("int r = s + ky * " + srcWidth);
         }
-        int[] taps = rowLoop ? java.util.stream.IntStream.range(0, g.kw()).toArray() : java.util.stream.IntStream.range(0, g.taps()).toArray();
-        for (int t : taps) {
+        int unrolled = rowLoop ? g.kw() : g.taps();
+        for (int t = 0; t < unrolled; t++) {
             String at;
             String tap;
             if (rowLoop) {
