@@ -25,6 +25,12 @@ public record Scratch(FieldSpec field, String allocation) {
                 name + " = new " + p.keyword() + "[" + rows + "][" + length + "]");
     }
 
+    /** An {@code int[]} of {@code length} values. */
+    public static Scratch indexes(String name, int length) {
+        return new Scratch(FieldSpec.builder(int[].class, name, Modifier.PRIVATE, Modifier.FINAL).build(),
+                name + " = new int[" + length + "]");
+    }
+
     /** A boolean that starts false. */
     public static Scratch flag(String name) {
         return new Scratch(FieldSpec.builder(boolean.class, name, Modifier.PRIVATE).build(), null);

@@ -17,12 +17,22 @@ import java.util.List;
  * loops over rows held as arrays of their own, indexed from zero: C2 in Java 17 vectorizes a
  * loop only when all its arrays are indexed alike. Examples go four at a time, so each weight
  * row is read from memory once per four examples. Forward adds input i times row i of the
- * transposed weights, skipping the zeros that relu and MNIST's background leave; training
- * transposes at each forward pass (the weights change every step), inference once.
+ * transposed weights, and the input gradient adds output gradient j times weight row j, each
+ * skipping the zeros that relu and MNIST's background leave and adding two rows a pass, so that
+ * a sum is stored once per two multiply-adds; training transposes at each forward pass (the
+ * weights change every step), inference once.
  */
 public final class DenseOp implements LayerOp {
     /** Examples handled together. */
     static final int BLOCK = 4;
+    /**
+     * Weight rows a loop adds at once to four examples' sums: each sum is then loaded and stored
+     * once per two multiply-adds. Three is faster with AVX-512's 32 vector registers, but slower
+     * than one with AVX2's 16 (twelve broadcast inputs), and four is not vectorized at all.
+     */
+    static final int ROWS = 2;
+    /** Weight rows a loop adds at once to a single example's sums. */
+    static final int SINGLE_ROWS = 4;
 
     private final OpContext ctx;
     private final Step step;
@@ -59,6 +69,7 @@ public final class DenseOp implements LayerOp {
         }
         scratch.add(ctx.rows("WeightT", in, String.valueOf(out)));
         scratch.add(ctx.rows("Sums", BLOCK, String.valueOf(out)));
+        scratch.add(Scratch.indexes(name + "Active", ctx.training() ? Math.max(in, out) : in));
         if (!ctx.training()) {
             scratch.add(Scratch.flag(name + "Transposed"));
         } else {
@@ -122,27 +133,87 @@ public final class DenseOp implements LayerOp {
         for (int b = 0; b < BLOCK; b++) {
             code.line("System.arraycopy(" + bias + ", 0, s" + b + ", 0, " + out + ")");
         }
-        code.open("if (count == " + BLOCK + ")").loop("i", in);
-        blockValues(code, "x", x, in, "i");
-        code.open("if (" + allZero("x") + ")").line("continue").close()
-                .line(p.keyword() + "[] row = " + wt + "[i]")
-                .loop("j", out);
-        for (int b = 0; b < BLOCK; b++) {
-            code.line("s" + b + "[j] += x" + b + " * row[j]");
-        }
-        code.close().close().close();
-        // fewer examples (a single prediction, the end of a batch): one at a time, no wasted lanes
-        code.open("else").loop("b", "count")
-                .line(p.keyword() + "[] sum = " + name + "Sums[b]")
-                .line("int ib = (n + b) * " + in)
-                .loop("i", in)
-                .line(p.keyword() + " xi = " + x + "[ib + i]")
-                .open("if (xi == " + p.literal(0) + ")").line("continue").close()
-                .line(p.keyword() + "[] row = " + wt + "[i]")
-                .loop("j", out).line("sum[j] += xi * row[j]").close()
-                .close().close().close();
+        addActiveRowsPerBlock(code, "s", name + "Sums", x, in, wt, out);
         copyOutSums(code);
         return ctx.method("Forward", "Forward pass: the bias plus each nonzero input times its row of the transposed weights.", code.build());
+    }
+
+    /**
+     * Adds to the sums of examples n..n+count-1 (rows of {@code sumsField}, held in locals
+     * {@code sums}0..3) the rows of {@code rowsField}
+     * scaled by their values in {@code values} ({@code count} values an example): four examples
+     * at a time, a single one at a time at the end of a batch, so no lane computes for an example
+     * that is not there.
+     */
+    private void addActiveRowsPerBlock(Code code, String sums, String sumsField, String values, int count, String rowsField,
+            int rowLength) {
+        code.open("if (count == " + BLOCK + ")");
+        var blockSums = new ArrayList<String>();
+        var bases = new ArrayList<String>();
+        for (int b = 0; b < BLOCK; b++) {
+            blockSums.add(sums + b);
+            bases.add("(n + " + b + ") * " + count);
+        }
+        addActiveRows(code, blockSums, bases, ROWS, values, count, rowsField, rowLength);
+        code.close();
+        code.open("else").loop("b", "count")
+                .line(p.keyword() + "[] sum = " + sumsField + "[b]")
+                .line("int ib = (n + b) * " + count);
+        addActiveRows(code, List.of("sum"), List.of("ib"), SINGLE_ROWS, values, count, rowsField, rowLength);
+        code.close().close();
+    }
+
+    /**
+     * Adds to each sum the rows of {@code rowsField} whose values are nonzero in any of its
+     * examples, each scaled by its example's value, in row order and {@code rows} rows a pass:
+     * each sum's element is then loaded and stored once per that many multiply-adds, and
+     * {@code s + x0 * w0 + x1 * w1} adds in the same order as one row at a time. Example e's
+     * {@code count} values start at {@code bases[e]} in {@code values}.
+     */
+    private void addActiveRows(Code code, List<String> sums, List<String> bases, int rows, String values, int count,
+            String rowsField, int rowLength) {
+        String active = name + "Active";
+        var anyNonzero = new StringBuilder();
+        for (int e = 0; e < sums.size(); e++) {
+            anyNonzero.append(e == 0 ? "" : " || ").append(values).append("[").append(bases.get(e)).append(" + i] != ")
+                    .append(p.literal(0));
+        }
+        code.line("int m = 0")
+                .loop("i", count).open("if (" + anyNonzero + ")").line(active + "[m++] = i").close().close()
+                .line("int k = 0")
+                .open("for (; k + " + (rows - 1) + " < m; k += " + rows + ")");
+        for (int r = 0; r < rows; r++) {
+            code.line("int i" + r + " = " + active + "[k + " + r + "]");
+        }
+        for (int e = 0; e < sums.size(); e++) {
+            for (int r = 0; r < rows; r++) {
+                code.line(p.keyword() + " x" + e + r + " = " + values + "[" + bases.get(e) + " + i" + r + "]");
+            }
+        }
+        for (int r = 0; r < rows; r++) {
+            code.line(p.keyword() + "[] row" + r + " = " + rowsField + "[i" + r + "]");
+        }
+        code.loop("j", rowLength);
+        for (int r = 0; r < rows; r++) {
+            code.line(p.keyword() + " w" + r + " = row" + r + "[j]");
+        }
+        for (int e = 0; e < sums.size(); e++) {
+            var sum = new StringBuilder(sums.get(e) + "[j] = " + sums.get(e) + "[j]");
+            for (int r = 0; r < rows; r++) {
+                sum.append(" + x").append(e).append(r).append(" * w").append(r);
+            }
+            code.line(sum.toString());
+        }
+        code.close().close();
+        code.open("for (; k < m; k++)").line("int i = " + active + "[k]");
+        for (int e = 0; e < sums.size(); e++) {
+            code.line(p.keyword() + " x" + e + " = " + values + "[" + bases.get(e) + " + i]");
+        }
+        code.line(p.keyword() + "[] row = " + rowsField + "[i]").loop("j", rowLength);
+        for (int e = 0; e < sums.size(); e++) {
+            code.line(sums.get(e) + "[j] += x" + e + " * row[j]");
+        }
+        code.close().close();
     }
 
     /** The backward pass of either backend: the weight gradients, then the input's when wanted. */
@@ -200,15 +271,7 @@ public final class DenseOp implements LayerOp {
         for (int b = 0; b < BLOCK; b++) {
             code.line("java.util.Arrays.fill(e" + b + ", " + p.literal(0) + ")");
         }
-        code.loop("j", out);
-        blockValues(code, "d", g, out, "j");
-        code.open("if (" + allZero("d") + ")").line("continue").close()
-                .line(p.keyword() + "[] row = " + rows + "[j]")
-                .loop("i", in);
-        for (int b = 0; b < BLOCK; b++) {
-            code.line("e" + b + "[i] += d" + b + " * row[i]");
-        }
-        code.close().close();
+        addActiveRowsPerBlock(code, "e", name + "InputGradRows", g, out, rows, in);
         code.loop("b", "count")
                 .line("System.arraycopy(" + name + "InputGradRows[b], 0, " + dx + ", (n + b) * " + in + ", " + in + ")")
                 .close();
