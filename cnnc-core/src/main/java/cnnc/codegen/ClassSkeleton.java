@@ -108,6 +108,11 @@ final class ClassSkeleton {
         return ops.stream().flatMap(op -> op.scratch().stream()).map(Scratch::field).toList();
     }
 
+    /** Every op's weights laid out for inference, in order. */
+    List<SharedLayout> sharedLayouts() {
+        return ops.stream().flatMap(op -> op.sharedLayouts().stream()).toList();
+    }
+
     /** Allocates the buffers for {@code maxBatch} examples, with slack where vectors run past the end. */
     void allocateBuffers(Code code) {
         Set<String> slack = ops.stream().flatMap(op -> op.buffersReadPastEnd().stream()).collect(Collectors.toSet());

@@ -141,6 +141,12 @@ public final class InferenceGenerator {
         type.addField(FieldSpec.builder(ArrayTypeName.of(p.arrayType()), "parameters", Modifier.PRIVATE, Modifier.FINAL)
                 .addJavadoc("The weights, in the order of {@code PARAMETER_NAMES}; never written after construction.\n")
                 .build());
+        if (!layouts().isEmpty()) {
+            type.addField(FieldSpec.builder(layoutsType(), "layouts", Modifier.PRIVATE, Modifier.FINAL)
+                    .addJavadoc("The weights laid out for the forward code (dense weights transposed): derived once, read by every\n"
+                            + "thread's buffers, never written after construction.\n")
+                    .build());
+        }
         TypeName passes = ParameterizedTypeName.get(ClassName.get(ThreadLocal.class), passType());
         type.addField(FieldSpec.builder(passes, "passes", Modifier.PRIVATE, Modifier.FINAL)
                 .addJavadoc("Each calling thread's buffers, so concurrent predictions share nothing they write.\n")
@@ -150,6 +156,37 @@ public final class InferenceGenerator {
         addWeightsReader(type);
         type.addType(forwardPass());
         return skeleton.write(packageName, className, type.build(), "build");
+    }
+
+    private List<SharedLayout> layouts() {
+        return skeleton.sharedLayouts();
+    }
+
+    private TypeName layoutsType() {
+        return ArrayTypeName.of(ArrayTypeName.of(p.arrayType()));
+    }
+
+    /** The static method that derives every layout from the weights, in the order the passes read them. */
+    private MethodSpec layoutsMethod() {
+        var code = new Code();
+        String fills = layouts().stream().map(l -> l.fill().toString()).collect(java.util.stream.Collectors.joining());
+        for (int i = 0; i < parameters.size(); i++) {
+            String field = parameters.get(i).field();
+            if (java.util.regex.Pattern.compile("\\b" + field + "\\b").matcher(fills).find()) {
+                code.line(p.keyword() + "[] " + field + " = parameters[" + i + "]");
+            }
+        }
+        var names = new ArrayList<String>();
+        for (SharedLayout layout : layouts()) {
+            code.line(p.keyword() + "[][] " + layout.name() + " = " + layout.allocation());
+            code.add(layout.fill());
+            names.add(layout.name());
+        }
+        code.line("return new " + p.keyword() + "[][][] {" + String.join(", ", names) + "}");
+        return MethodSpec.methodBuilder("layouts").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .returns(layoutsType()).addParameter(ArrayTypeName.of(p.arrayType()), "parameters")
+                .addJavadoc("Lays the weights out for the forward code, once for all threads.\n")
+                .addCode(code.build()).build();
     }
 
     private ClassName passType() {
@@ -229,9 +266,16 @@ public final class InferenceGenerator {
                         + "@throws IOException if the stream cannot be read, is not a safetensors file, is truncated, or does\n"
                         + "    not hold a float32 tensor of the right shape for each weight\n", docs.fileName())
                 .addStatement("this(readWeights(weights, $S))", "the weights stream").build());
-        type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE)
+        var constructor = MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE)
                 .addParameter(ArrayTypeName.of(p.arrayType()), "parameters")
-                .addStatement("this.parameters = parameters").build());
+                .addStatement("this.parameters = parameters");
+        if (!layouts().isEmpty()) {
+            constructor.addStatement("this.layouts = layouts(parameters)");
+            type.addMethod(constructor.build());
+            type.addMethod(layoutsMethod());
+        } else {
+            type.addMethod(constructor.build());
+        }
     }
 
     private void addPredictions(TypeSpec.Builder type) {
@@ -288,11 +332,11 @@ public final class InferenceGenerator {
                         $pass:L pass = passes.get();
                         if (pass == null || pass.capacity < Math.min(examples, BLOCK)) {
                             int capacity = Math.min(BLOCK, Math.max(examples, pass == null ? 1 : 2 * pass.capacity));
-                            pass = new $pass:L(parameters, capacity);
+                            pass = new $pass:L(parameters, $layouts:Lcapacity);
                             passes.set(pass);
                         }
                         return pass;
-                        """, Map.of("pass", PASS)).build())
+                        """, Map.of("pass", PASS, "layouts", layouts().isEmpty() ? "" : "layouts, ")).build())
                 .build());
         type.addMethod(MethodSpec.methodBuilder("checkInput").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addParameter(float[].class, "input").addParameter(int.class, "index")
@@ -345,11 +389,18 @@ public final class InferenceGenerator {
         for (int i = 0; i < parameters.size(); i++) {
             constructor.line(parameters.get(i).field() + " = parameters[" + i + "]");
         }
+        for (int i = 0; i < layouts().size(); i++) {
+            String name = layouts().get(i).name();
+            pass.addField(FieldSpec.builder(ArrayTypeName.of(p.arrayType()), name, Modifier.PRIVATE, Modifier.FINAL).build());
+            constructor.line(name + " = layouts[" + i + "]");
+        }
         skeleton.allocateBuffers(constructor);
         skeleton.allocateScratch(constructor);
-        pass.addMethod(MethodSpec.constructorBuilder()
-                .addParameter(ArrayTypeName.of(p.arrayType()), "parameters").addParameter(int.class, "maxBatch")
-                .addCode(constructor.build()).build());
+        var passConstructor = MethodSpec.constructorBuilder().addParameter(ArrayTypeName.of(p.arrayType()), "parameters");
+        if (!layouts().isEmpty()) {
+            passConstructor.addParameter(layoutsType(), "layouts");
+        }
+        pass.addMethod(passConstructor.addParameter(int.class, "maxBatch").addCode(constructor.build()).build());
         pass.addMethod(load());
         var run = new Code();
         skeleton.forwardCalls(run);

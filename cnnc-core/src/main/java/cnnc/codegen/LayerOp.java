@@ -20,6 +20,11 @@ public interface LayerOp {
     /** Every method of the op for its class, in order: forward first, then (training) backward and helpers. */
     List<MethodSpec> methods();
 
+    /** Weights laid out anew that inference derives once and its threads share (none when training). */
+    default List<SharedLayout> sharedLayouts() {
+        return List.of();
+    }
+
     /** Whether forward takes the {@code training} flag (dropout does). */
     default boolean forwardTakesTraining() {
         return false;

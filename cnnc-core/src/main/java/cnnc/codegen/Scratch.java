@@ -30,9 +30,4 @@ public record Scratch(FieldSpec field, String allocation) {
         return new Scratch(FieldSpec.builder(int[].class, name, Modifier.PRIVATE, Modifier.FINAL).build(),
                 name + " = new int[" + length + "]");
     }
-
-    /** A boolean that starts false. */
-    public static Scratch flag(String name) {
-        return new Scratch(FieldSpec.builder(boolean.class, name, Modifier.PRIVATE).build(), null);
-    }
 }

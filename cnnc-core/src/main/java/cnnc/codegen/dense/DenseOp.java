@@ -6,6 +6,7 @@ import cnnc.codegen.LayerOp;
 import cnnc.codegen.OpContext;
 import cnnc.codegen.Precision;
 import cnnc.codegen.Scratch;
+import cnnc.codegen.SharedLayout;
 import cnnc.model.Layer;
 import cnnc.plan.Step;
 import com.palantir.javapoet.MethodSpec;
@@ -67,18 +68,29 @@ public final class DenseOp implements LayerOp {
         if (!dense.bias()) {
             scratch.addAll(ctx.zeroBias(out));
         }
-        scratch.add(ctx.rows("WeightT", in, String.valueOf(out)));
         scratch.add(ctx.rows("Sums", BLOCK, String.valueOf(out)));
         scratch.add(Scratch.indexes(name + "Active", ctx.training() ? Math.max(in, out) : in));
-        if (!ctx.training()) {
-            scratch.add(Scratch.flag(name + "Transposed"));
-        } else {
+        if (ctx.training()) {
+            scratch.add(ctx.rows("WeightT", in, String.valueOf(out)));
             scratch.add(ctx.rows("WeightRows", out, String.valueOf(in)));
             scratch.add(ctx.rows("WeightGradRows", out, String.valueOf(in)));
             scratch.add(ctx.rows("InputRows", BLOCK, String.valueOf(in)));
             scratch.add(ctx.rows("InputGradRows", BLOCK, String.valueOf(in)));
         }
         return scratch;
+    }
+
+    @Override
+    public List<SharedLayout> sharedLayouts() {
+        return ctx.training() ? List.of()
+                : List.of(new SharedLayout(name + "WeightT", "new " + p.keyword() + "[" + in + "][" + out + "]", transpose()));
+    }
+
+    /** Fills {@code WeightT} with the weights transposed: row i holds input i's weight for each unit. */
+    private com.palantir.javapoet.CodeBlock transpose() {
+        return new Code().loop("j", out).line("int wb = j * " + in)
+                .loop("i", in).line(name + "WeightT[i][j] = " + weight + "[wb + i]").close()
+                .close().build();
     }
 
     /** Copies the sums of examples n..n+count-1 into the output, activated; closes the example loop. */
@@ -118,14 +130,8 @@ public final class DenseOp implements LayerOp {
         String x = step.in().name();
         String wt = name + "WeightT";
         var code = new Code();
-        if (!ctx.training()) {
-            code.open("if (!" + name + "Transposed)");
-        }
-        code.loop("j", out).line("int wb = j * " + in)
-                .loop("i", in).line(wt + "[i][j] = " + weight + "[wb + i]").close()
-                .close();
-        if (!ctx.training()) {
-            code.line(name + "Transposed = true").close();
+        if (ctx.training()) {
+            code.add(transpose());
         }
         blockRows(code, "s", name + "Sums");
         code.open("for (int n = 0; n < batch; n += " + BLOCK + ")")
