@@ -181,11 +181,11 @@ public final class DenseOp implements LayerOp {
         String active = name + "Active";
         var anyNonzero = new StringBuilder();
         for (int e = 0; e < sums.size(); e++) {
-            anyNonzero.append(e == 0 ? "" : " || ").append(values).append("[").append(bases.get(e)).append(" + i] != ")
+            anyNonzero.append(e == 0 ? "" : " | ").append(values).append("[").append(bases.get(e)).append(" + i] != ")
                     .append(p.literal(0));
         }
         code.line("int m = 0")
-                .loop("i", count).open("if (" + anyNonzero + ")").line(active + "[m++] = i").close().close()
+                .loop("i", count).line(active + "[m] = i").line("m += " + (sums.size() > 1 ? "(" + anyNonzero + ")" : anyNonzero) + " ? 1 : 0").close()
                 .line("int k = 0")
                 .open("for (; k + " + (rows - 1) + " < m; k += " + rows + ")");
         for (int r = 0; r < rows; r++) {
