@@ -169,11 +169,11 @@ public final class InferenceGenerator {
     /** The static method that derives every layout from the weights, in the order the passes read them. */
     private MethodSpec layoutsMethod() {
         var code = new Code();
-        String fills = layouts().stream().map(l -> l.fill().toString()).collect(java.util.stream.Collectors.joining());
+        var sources = new java.util.LinkedHashSet<String>();
+        layouts().forEach(l -> sources.add(l.source()));
         for (int i = 0; i < parameters.size(); i++) {
-            String field = parameters.get(i).field();
-            if (java.util.regex.Pattern.compile("\\b" + field + "\\b").matcher(fills).find()) {
-                code.line(p.keyword() + "[] " + field + " = parameters[" + i + "]");
+            if (sources.contains(parameters.get(i).field())) {
+                code.line(p.keyword() + "[] " + parameters.get(i).field() + " = parameters[" + i + "]");
             }
         }
         var names = new ArrayList<String>();

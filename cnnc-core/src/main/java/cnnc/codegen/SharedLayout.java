@@ -11,6 +11,7 @@ import com.palantir.javapoet.CodeBlock;
  *
  * @param name the forward code's field that holds it, also the local the fill writes
  * @param allocation the expression that allocates it, such as {@code new float[784][500]}
- * @param fill statements that fill it from the weight tensors, which they name by their fields
+ * @param source the field of the weight tensor it is derived from, also the local the fill reads
+ * @param fill statements that fill it from that tensor
  */
-public record SharedLayout(String name, String allocation, CodeBlock fill) {}
+public record SharedLayout(String name, String allocation, String source, CodeBlock fill) {}

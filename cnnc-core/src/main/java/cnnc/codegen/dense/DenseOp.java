@@ -9,6 +9,7 @@ import cnnc.codegen.Scratch;
 import cnnc.codegen.SharedLayout;
 import cnnc.model.Layer;
 import cnnc.plan.Step;
+import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,11 +84,11 @@ public final class DenseOp implements LayerOp {
     @Override
     public List<SharedLayout> sharedLayouts() {
         return ctx.training() ? List.of()
-                : List.of(new SharedLayout(name + "WeightT", "new " + p.keyword() + "[" + in + "][" + out + "]", transpose()));
+                : List.of(new SharedLayout(name + "WeightT", "new " + p.keyword() + "[" + in + "][" + out + "]", weight, transpose()));
     }
 
     /** Fills {@code WeightT} with the weights transposed: row i holds input i's weight for each unit. */
-    private com.palantir.javapoet.CodeBlock transpose() {
+    private CodeBlock transpose() {
         return new Code().loop("j", out).line("int wb = j * " + in)
                 .loop("i", in).line(name + "WeightT[i][j] = " + weight + "[wb + i]").close()
                 .close().build();
@@ -146,10 +147,9 @@ public final class DenseOp implements LayerOp {
 
     /**
      * Adds to the sums of examples n..n+count-1 (rows of {@code sumsField}, held in locals
-     * {@code sums}0..3) the rows of {@code rowsField}
-     * scaled by their values in {@code values} ({@code count} values an example): four examples
-     * at a time, a single one at a time at the end of a batch, so no lane computes for an example
-     * that is not there.
+     * {@code sums}0..3) the rows of {@code rowsField} scaled by their values in {@code values}
+     * ({@code count} values an example): four examples at a time, a single one at a time at the
+     * end of a batch, so no lane computes for an example that is not there.
      */
     private void addActiveRowsPerBlock(Code code, String sums, String sumsField, String values, int count, String rowsField,
             int rowLength) {
@@ -174,7 +174,9 @@ public final class DenseOp implements LayerOp {
      * examples, each scaled by its example's value, in row order and {@code rows} rows a pass:
      * each sum's element is then loaded and stored once per that many multiply-adds, and
      * {@code s + x0 * w0 + x1 * w1} adds in the same order as one row at a time. Example e's
-     * {@code count} values start at {@code bases[e]} in {@code values}.
+     * {@code count} values start at {@code bases[e]} in {@code values}. The list of those rows is
+     * made without a branch (every index stored, the count advanced by the comparison, joined
+     * with | rather than ||): after a ReLU such a branch misses about every other time.
      */
     private void addActiveRows(Code code, List<String> sums, List<String> bases, int rows, String values, int count,
             String rowsField, int rowLength) {
@@ -184,8 +186,9 @@ public final class DenseOp implements LayerOp {
             anyNonzero.append(e == 0 ? "" : " | ").append(values).append("[").append(bases.get(e)).append(" + i] != ")
                     .append(p.literal(0));
         }
+        String nonzero = sums.size() > 1 ? "(" + anyNonzero + ")" : anyNonzero.toString();
         code.line("int m = 0")
-                .loop("i", count).line(active + "[m] = i").line("m += " + (sums.size() > 1 ? "(" + anyNonzero + ")" : anyNonzero) + " ? 1 : 0").close()
+                .loop("i", count).line(active + "[m] = i").line("m += " + nonzero + " ? 1 : 0").close()
                 .line("int k = 0")
                 .open("for (; k + " + (rows - 1) + " < m; k += " + rows + ")");
         for (int r = 0; r < rows; r++) {
