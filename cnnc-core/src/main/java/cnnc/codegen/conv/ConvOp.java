@@ -63,8 +63,10 @@ public final class ConvOp implements LayerOp {
         if (strategy.forward() == Pass.COLUMNS) {
             // the forward pass copies one input plane's taps at a time, the weight gradient all of them
             boolean everyPlane = training && strategy.weightGradient() == Pass.COLUMNS;
-            scratch.add(ctx.rows("Columns", everyPlane ? g.c() * g.taps() : g.taps(), length));
-            scratch.add(ctx.rows("Planes", g.k(), length));
+            int examples = ColumnConvKernels.examplesPerPass(g, training);
+            String rowLength = examples == 1 ? length : examples + " * " + length;
+            scratch.add(ctx.rows("Columns", everyPlane ? g.c() * g.taps() : g.taps(), rowLength));
+            scratch.add(ctx.rows("Planes", g.k(), rowLength));
         }
         if (training && strategy.weightGradient() == Pass.COLUMNS) {
             scratch.add(ctx.rows("WeightLanes", g.k() * g.c() * g.taps(), length));

@@ -82,14 +82,28 @@ record ConvPieces(OpContext ctx, ConvGeometry g, BiasGradient biasGradient) {
      * {@link WindowMax}).
      */
     void poolPlane(Code code, String wide, String out) {
+        activatePlane(code, wide, g.wideName());
+        poolWindows(code, wide, out, "outBase", "");
+    }
+
+    /** The activation in place over {@code length} values of plane oc's wide rows. */
+    void activatePlane(Code code, String wide, String length) {
+        code.loop("j", length).line(wide + "[j] = " + Activations.activate(ctx.precision(), ctx.step(), wide + "[j]")).close();
+    }
+
+    /**
+     * Each window's maximum from plane oc's wide rows, which start at {@code rowStart} (empty, or
+     * an expression and " + ") in {@code wide}, into the pool's output of the example at
+     * {@code outBase}.
+     */
+    void poolWindows(Code code, String wide, String out, String outBase, String rowStart) {
         Layer.Pool pool = ctx.step().fusedPool().orElseThrow();
         int poh = pool.out().height();
         int pow = pool.out().width();
         int ps = pool.stride();
-        code.loop("j", g.wideName()).line(wide + "[j] = " + Activations.activate(ctx.precision(), ctx.step(), wide + "[j]")).close();
-        code.line("int o = outBase + oc * " + (poh * pow))
+        code.line("int o = " + outBase + " + oc * " + (poh * pow))
                 .loop("oy", poh)
-                .line("int r = oy * " + (ps * g.pw()));
+                .line("int r = " + rowStart + "oy * " + (ps * g.pw()));
         if (pow <= UNROLLED_POOL_WIDTH) {
             for (int ox = 0; ox < pow; ox++) {
                 code.line(out + "[o + oy * " + pow + " + " + ox + "] = " + WindowMax.larger(pool, wide, g.pw(), "r", ox * ps));
