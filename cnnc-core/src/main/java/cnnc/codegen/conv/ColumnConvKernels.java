@@ -55,7 +55,7 @@ final class ColumnConvKernels extends ConvKernel {
             code.line(rowType + " r" + t + " = " + rowsField + "[" + ConvPieces.plus("q", t) + "]");
         }
         declareWeights(code, true);
-        code.loop("j", length).line(target + "[j] += " + sumOfProducts()).close();
+        addProducts(code, target, length);
     }
 
     /** {@code w0, w1, ...}: the kernel of (oc, ic), flipped for the input gradient. */
@@ -66,11 +66,43 @@ final class ColumnConvKernels extends ConvKernel {
         }
     }
 
-    /** {@code w0 * r0[j] + w1 * r1[j] + ...}, in tap order. */
-    private String sumOfProducts() {
+    /**
+     * Taps one loop adds up: C2 vectorizes a loop only while its body is small, and nine (a 3x3
+     * kernel) fit; a 5x5 kernel's 25 in one loop ran as scalar code, about five times slower.
+     */
+    static final int TAPS_PER_LOOP = 9;
+
+    /** Whether a layer's tap sums take more than one loop, and so a row of partial sums. */
+    static boolean splitsTaps(ConvGeometry g) {
+        return g.taps() > TAPS_PER_LOOP;
+    }
+
+    /**
+     * {@code target[j] += w0 * r0[j] + w1 * r1[j] + ...} over {@code length} values. More taps
+     * than one loop takes go in passes through the row {@code Partial}, each adding its taps to
+     * the sum so far: {@code target[j] += partial[j] + w18 * r18[j] + ...} adds the same terms
+     * in the same order as one loop would, so the result is the same bits.
+     */
+    private void addProducts(Code code, String target, String length) {
+        int taps = g.taps();
+        if (!splitsTaps(g)) {
+            code.loop("j", length).line(target + "[j] += " + products(0, taps)).close();
+            return;
+        }
+        String partial = name + "Partial";
+        code.loop("j", length).line(partial + "[j] = " + products(0, TAPS_PER_LOOP)).close();
+        int t = TAPS_PER_LOOP;
+        for (; taps - t > TAPS_PER_LOOP; t += TAPS_PER_LOOP) {
+            code.loop("j", length).line(partial + "[j] = " + partial + "[j] + " + products(t, t + TAPS_PER_LOOP)).close();
+        }
+        code.loop("j", length).line(target + "[j] += " + partial + "[j] + " + products(t, taps)).close();
+    }
+
+    /** {@code wF * rF[j] + ... + wT-1 * rT-1[j]}: taps from..to-1, in order. */
+    private static String products(int from, int to) {
         var sum = new StringBuilder();
-        for (int t = 0; t < g.taps(); t++) {
-            sum.append(t == 0 ? "" : " + ").append("w").append(t).append(" * r").append(t).append("[j]");
+        for (int t = from; t < to; t++) {
+            sum.append(t == from ? "" : " + ").append("w").append(t).append(" * r").append(t).append("[j]");
         }
         return sum.toString();
     }
@@ -183,8 +215,8 @@ final class ColumnConvKernels extends ConvKernel {
         }
         code.loop("oc", g.k());
         declareWeights(code, false);
-        code.line(rowType + " sum = " + name + "Planes[oc]")
-                .loop("j", length).line("sum[j] += " + sumOfProducts()).close();
+        code.line(rowType + " sum = " + name + "Planes[oc]");
+        addProducts(code, "sum", length);
         code.close();
     }
 

@@ -68,6 +68,11 @@ public final class ConvOp implements LayerOp {
             scratch.add(ctx.rows("Columns", everyPlane ? g.c() * g.taps() : g.taps(), rowLength));
             scratch.add(ctx.rows("Planes", g.k(), rowLength));
         }
+        long partial = Math.max(strategy.forward() == Pass.COLUMNS ? (long) ColumnConvKernels.examplesPerPass(g, training) * g.wideLength() : 0,
+                training && strategy.inputGradient() == Pass.COLUMNS ? g.gradWideLength() : 0);
+        if (partial > 0 && ColumnConvKernels.splitsTaps(g)) {
+            scratch.add(ctx.buffer("Partial", String.valueOf(partial)));
+        }
         if (training && strategy.weightGradient() == Pass.COLUMNS) {
             scratch.add(ctx.rows("WeightLanes", g.k() * g.c() * g.taps(), length));
             scratch.add(ctx.rows("BiasLanes", g.k(), length));
