@@ -40,6 +40,15 @@ class ForwardMatchesReferenceProperties {
         }
     }
 
+    @Example
+    void tapSumsInSeveralLoops() {
+        for (String source : GradientCheckProperties.SPLIT_TAP_SUMS) {
+            for (Backend backend : Backend.values()) {
+                checkForward(RandomNetworks.parse(source), new Random(7), backend);
+            }
+        }
+    }
+
     /**
      * Strides that do not tile the input: the output is floored (PyTorch, Keras) and the last rows
      * and columns are never read, so their gradient is zero.

@@ -105,9 +105,27 @@ class GradientCheckProperties {
 
     @Example
     void newerLayerKinds() {
-        for (String source : NEWER_KINDS) {
+        checkOnEveryBackend(NEWER_KINDS, 9);
+    }
+
+    /**
+     * Kernels of 10 to 64 taps, whose plain-Java sums take several loops through a row of partial
+     * sums: 10, 25, 18, 28 and 64 taps, each second layer also through the input gradient.
+     */
+    static final String[] SPLIT_TAP_SUMS = {
+        "input 9x10x2\nconv 3 2x5 relu\nconv 2 5x5 pad same tanh\nflatten\ndense 3 softmax\n",
+        "input 12x12x1\nconv 2 3x6 relu\nconv 2 4x7 pad 1 sigmoid\nflatten\ndense 2 softmax\n",
+        "input 11x11x2\nconv 2 3x3 relu\nconv 2 8x8 pad 2 linear\nflatten\ndense 3 softmax\n"};
+
+    @Example
+    void tapSumsInSeveralLoops() {
+        checkOnEveryBackend(SPLIT_TAP_SUMS, 11);
+    }
+
+    private static void checkOnEveryBackend(String[] sources, long seed) {
+        for (String source : sources) {
             for (Backend backend : Backend.values()) {
-                checkGradients(RandomNetworks.parse(source), new Random(9), 9, backend);
+                checkGradients(RandomNetworks.parse(source), new Random(seed), seed, backend);
             }
         }
     }

@@ -60,6 +60,20 @@ class InferenceMatchesTrainingProperties {
         }
     }
 
+    /**
+     * Kernels whose sums take several loops, and rows short enough that the inference class puts
+     * several examples side by side in them (pooled inside the convolution's loop or not), with
+     * batches that leave a partial group at the end.
+     */
+    @Example
+    void splitTapSumsAndExamplesSideBySideMatchTraining() throws Throwable {
+        var sources = new java.util.ArrayList<>(List.of(GradientCheckProperties.SPLIT_TAP_SUMS));
+        sources.add("input 14x14x1\nconv 3 5x5 relu\npool 2x2\nconv 2 3x3 relu\npool 2x2\nflatten\ndense 3 softmax\n");
+        for (String source : sources) {
+            assertInferenceMatchesTraining(RandomNetworks.parse(source), new Random(source.length()));
+        }
+    }
+
     /** Batchnorm, per channel and per unit, frozen or not, normalizes with the running averages in both classes. */
     @Example
     void batchnormMatchesTraining() throws Throwable {
