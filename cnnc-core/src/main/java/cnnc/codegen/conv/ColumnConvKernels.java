@@ -11,7 +11,9 @@ import javax.lang.model.element.Modifier;
  * Stride-1 convolution code over tap columns ({@link ConvStrategy}): each tap's shifted view of
  * each input plane copied into a row of its own, so every multiply-add loop indexes its arrays
  * alike and C2 vectorizes it. The forward pass, the weight gradient in per-lane sums, and the
- * input gradient as a forward correlation of the zero-bordered output gradient.
+ * input gradient as a forward correlation of the zero-bordered output gradient. Kernels of more
+ * than nine taps sum through a row of partial sums, and an inference class puts the examples of
+ * short rows side by side; both keep every sum's order, so the bits.
  */
 final class ColumnConvKernels extends ConvKernel {
 
