@@ -35,7 +35,7 @@ poolStmt       : POOL poolKind? (GLOBAL | dims poolOption*) ;
 padStmt        : PAD dims ;
 batchnormStmt  : BATCHNORM batchnormOption* ;
 flattenStmt    : FLATTEN ;
-denseStmt      : DENSE number denseOption* ;
+denseStmt      : DENSE number weightOption* ;
 dropoutStmt    : DROPOUT number ;
 activationStmt : activation ;
 
@@ -50,20 +50,18 @@ scheduleStmt   : SCHEDULE scheduleName scheduleOption* ;
 
 convOption  : STRIDE number                   # strideOption
             | PAD (number | SAME | VALID)     # padOption
-            | activation                      # convActivation
-            | regularizer                     # convRegularizer
-            | FREEZE                          # convFreeze
-            | NOBIAS                          # convNoBias
+            | weightOption                    # convWeightOption
             ;
 poolOption  : STRIDE number ;
 batchnormOption : (MOMENTUM | EPSILON) number     # batchnormValue
                 | FREEZE                          # batchnormFreeze
                 ;
-denseOption : activation                      # denseActivation
-            | regularizer                     # denseRegularizer
-            | FREEZE                          # denseFreeze
-            | NOBIAS                          # denseNoBias
-            ;
+// what conv and dense share: the options of a layer that has weights
+weightOption : activation                     # weightActivation
+             | regularizer                    # weightRegularizer
+             | FREEZE                         # weightFreeze
+             | NOBIAS                         # weightNoBias
+             ;
 regularizer : (L1 | L2) number ;
 
 optimizerOption : (LR | MOMENTUM | RHO | BETA1 | BETA2 | EPSILON) number ;

@@ -212,14 +212,8 @@ final class AstBuilder {
                     IntArg amount = whole(require(p.number()), "the padding");
                     padding = Optional.of(new Padding.Explicit(amount.value(), amount.span()));
                 }
-            } else if (option instanceof CnnParser.ConvActivationContext a) {
-                w.activation(a, a.activation());
-            } else if (option instanceof CnnParser.ConvRegularizerContext r) {
-                w.regularizer(r.regularizer());
-            } else if (option instanceof CnnParser.ConvNoBiasContext b) {
-                w.noBias(b);
-            } else if (option instanceof CnnParser.ConvFreezeContext f) {
-                w.freeze(f);
+            } else if (option instanceof CnnParser.ConvWeightOptionContext o) {
+                w.add(o.weightOption());
             }
         }
         w.options.throwIfBroken();
@@ -268,17 +262,7 @@ final class AstBuilder {
     private Statement dense(CnnParser.DenseStmtContext ctx) {
         IntArg units = whole(require(ctx.number()), "the number of units");
         var w = new WeightedOptions("dense");
-        for (CnnParser.DenseOptionContext option : ctx.denseOption()) {
-            if (option instanceof CnnParser.DenseActivationContext a) {
-                w.activation(a, a.activation());
-            } else if (option instanceof CnnParser.DenseRegularizerContext r) {
-                w.regularizer(r.regularizer());
-            } else if (option instanceof CnnParser.DenseNoBiasContext b) {
-                w.noBias(b);
-            } else if (option instanceof CnnParser.DenseFreezeContext f) {
-                w.freeze(f);
-            }
-        }
+        ctx.weightOption().forEach(w::add);
         w.options.throwIfBroken();
         return new Statement.Dense(span(ctx), units, w.act, w.l1, w.l2, w.frozen, w.bias, w.alpha);
     }
@@ -300,29 +284,26 @@ final class AstBuilder {
             options = new OptionSet(statement);
         }
 
-        void activation(ParserRuleContext option, CnnParser.ActivationContext a) {
-            options.once("activation", option);
-            act = Optional.of(AstBuilder.this.activation(a));
-            alpha = activationAlpha(a);
-        }
-
-        void regularizer(CnnParser.RegularizerContext r) {
-            RealArg value = AstBuilder.this.regularizer(r, options);
-            if (r.L1() != null) {
-                l1 = Optional.of(value);
-            } else {
-                l2 = Optional.of(value);
+        /** Sets what {@code option} says, each kind at most once (regularizers by {@link #regularizer}). */
+        void add(CnnParser.WeightOptionContext option) {
+            if (option instanceof CnnParser.WeightActivationContext a) {
+                options.once("activation", a);
+                act = Optional.of(AstBuilder.this.activation(a.activation()));
+                alpha = activationAlpha(a.activation());
+            } else if (option instanceof CnnParser.WeightRegularizerContext r) {
+                RealArg value = AstBuilder.this.regularizer(r.regularizer(), options);
+                if (r.regularizer().L1() != null) {
+                    l1 = Optional.of(value);
+                } else {
+                    l2 = Optional.of(value);
+                }
+            } else if (option instanceof CnnParser.WeightNoBiasContext b) {
+                options.once("nobias", b);
+                bias = false;
+            } else if (option instanceof CnnParser.WeightFreezeContext f) {
+                options.once("freeze", f);
+                frozen = true;
             }
-        }
-
-        void noBias(ParserRuleContext option) {
-            options.once("nobias", option);
-            bias = false;
-        }
-
-        void freeze(ParserRuleContext option) {
-            options.once("freeze", option);
-            frozen = true;
         }
     }
 
