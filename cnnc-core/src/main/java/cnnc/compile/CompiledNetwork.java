@@ -37,19 +37,31 @@ public final class CompiledNetwork {
             var lookup = MethodHandles.publicLookup();
             Class<?> array = precision == Precision.FLOAT ? float[].class : double[].class;
             Class<?> arrays = array.arrayType();
-            newWithParameters = lookup.findConstructor(type, MethodType.methodType(void.class, int.class, arrays));
-            newParameters = lookup.findStatic(type, "newParameters", MethodType.methodType(arrays));
+            // Each handle is adapted to the erased types NetworkInstance calls it with, so that
+            // invokeExact links it directly: invokeWithArguments boxed every argument into an
+            // array at each call and had C2 compile the JDK's argument spreaders during the first
+            // epoch.
+            newWithParameters = lookup.findConstructor(type, MethodType.methodType(void.class, int.class, arrays))
+                    .asType(MethodType.methodType(Object.class, int.class, Object.class));
+            newParameters = lookup.findStatic(type, "newParameters", MethodType.methodType(arrays))
+                    .asType(MethodType.methodType(Object.class));
+            Class<?> o = Object.class;
             handles = new Handles(
-                    lookup.findVirtual(type, "forward", MethodType.methodType(void.class, array, int.class, int.class, boolean.class)),
-                    lookup.findVirtual(type, "backward", MethodType.methodType(double.class, array, int.class, int.class)),
-                    lookup.findVirtual(type, "loss", MethodType.methodType(double.class, array, int.class, int.class)),
-                    lookup.findVirtual(type, "output", MethodType.methodType(array)),
-                    lookup.findVirtual(type, "parameters", MethodType.methodType(arrays)),
-                    lookup.findVirtual(type, "gradients", MethodType.methodType(arrays)),
-                    lookup.findVirtual(type, "zeroGradients", MethodType.methodType(void.class)),
-                    lookup.findVirtual(type, "setRandomState", MethodType.methodType(void.class, long.class, long.class)),
-                    lookup.findVirtual(type, "setInputGradientEnabled", MethodType.methodType(void.class, boolean.class)),
-                    lookup.findVirtual(type, "inputGradient", MethodType.methodType(array)));
+                    find(lookup, type, "forward", void.class, array, int.class, int.class, boolean.class)
+                            .asType(MethodType.methodType(void.class, o, o, int.class, int.class, boolean.class)),
+                    find(lookup, type, "backward", double.class, array, int.class, int.class)
+                            .asType(MethodType.methodType(double.class, o, o, int.class, int.class)),
+                    find(lookup, type, "loss", double.class, array, int.class, int.class)
+                            .asType(MethodType.methodType(double.class, o, o, int.class, int.class)),
+                    find(lookup, type, "output", array).asType(MethodType.methodType(o, o)),
+                    find(lookup, type, "parameters", arrays).asType(MethodType.methodType(Object[].class, o)),
+                    find(lookup, type, "gradients", arrays).asType(MethodType.methodType(Object[].class, o)),
+                    find(lookup, type, "zeroGradients", void.class).asType(MethodType.methodType(void.class, o)),
+                    find(lookup, type, "setRandomState", void.class, long.class, long.class)
+                            .asType(MethodType.methodType(void.class, o, long.class, long.class)),
+                    find(lookup, type, "setInputGradientEnabled", void.class, boolean.class)
+                            .asType(MethodType.methodType(void.class, o, boolean.class)),
+                    find(lookup, type, "inputGradient", array).asType(MethodType.methodType(o, o)));
             stageHandles = stageHandles(lookup, type, array);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("generated class lacks its API: " + e.getMessage(), e);
@@ -65,12 +77,20 @@ public final class CompiledNetwork {
         } catch (NoSuchFieldException e) {
             return null;
         }
+        Class<?> o = Object.class;
         return new StageHandles(stages,
                 lookup.findStatic(type, "newBatchSums", MethodType.methodType(double[][].class, int.class)),
-                lookup.findVirtual(type, "shareBatch", MethodType.methodType(void.class, double[][].class, int.class, int.class)),
-                lookup.findVirtual(type, "forwardStage", MethodType.methodType(void.class, int.class, array, int.class, int.class)),
-                lookup.findVirtual(type, "backwardStage",
-                        MethodType.methodType(double.class, int.class, array, int.class, int.class)));
+                find(lookup, type, "shareBatch", void.class, double[][].class, int.class, int.class)
+                        .asType(MethodType.methodType(void.class, o, double[][].class, int.class, int.class)),
+                find(lookup, type, "forwardStage", void.class, int.class, array, int.class, int.class)
+                        .asType(MethodType.methodType(void.class, o, int.class, o, int.class, int.class)),
+                find(lookup, type, "backwardStage", double.class, int.class, array, int.class, int.class)
+                        .asType(MethodType.methodType(double.class, o, int.class, o, int.class, int.class)));
+    }
+
+    private static MethodHandle find(MethodHandles.Lookup lookup, Class<?> type, String name, Class<?> returns,
+            Class<?>... parameters) throws ReflectiveOperationException {
+        return lookup.findVirtual(type, name, MethodType.methodType(returns, parameters));
     }
 
     record StageHandles(int stages, MethodHandle newBatchSums, MethodHandle shareBatch, MethodHandle forwardStage,
@@ -116,7 +136,11 @@ public final class CompiledNetwork {
 
     /** Room for the batch statistics of a batch of up to {@code examples}, to share between instances. */
     public double[][] newBatchSums(int examples) {
-        return (double[][]) invoke(staged().newBatchSums(), examples);
+        try {
+            return (double[][]) staged().newBatchSums().invokeExact(examples);
+        } catch (Throwable e) {
+            throw unchecked(e);
+        }
     }
 
     StageHandles staged() {
@@ -128,27 +152,27 @@ public final class CompiledNetwork {
 
     /** Zeroed parameter arrays (float[][] or double[][]). */
     public Object newParameters() {
-        return invoke(newParameters);
+        try {
+            return (Object) newParameters.invokeExact();
+        } catch (Throwable e) {
+            throw unchecked(e);
+        }
     }
 
     /** An instance for batches of up to {@code maxBatch}, sharing the given parameter arrays. */
     public NetworkInstance instantiate(int maxBatch, Object parameters) {
         try {
-            return new NetworkInstance(this, newWithParameters.invoke(maxBatch, parameters));
-        } catch (RuntimeException | Error e) {
-            throw e;
+            return new NetworkInstance(this, (Object) newWithParameters.invokeExact(maxBatch, parameters));
         } catch (Throwable e) {
-            throw new IllegalStateException(e);
+            throw unchecked(e);
         }
     }
 
-    static Object invoke(MethodHandle handle, Object... args) {
-        try {
-            return handle.invokeWithArguments(args);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
+    /** A generated method's failure as it was thrown (the generated code declares no checked exception). */
+    static RuntimeException unchecked(Throwable e) {
+        if (e instanceof Error error) {
+            throw error;
         }
+        return e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
     }
 }

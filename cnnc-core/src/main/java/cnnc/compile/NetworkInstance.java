@@ -19,57 +19,109 @@ public final class NetworkInstance {
     }
 
     public void forward(Object inputs, int offset, int batch, boolean training) {
-        CompiledNetwork.invoke(owner.handles.forward(), target, inputs, offset, batch, training);
+        try {
+            owner.handles.forward().invokeExact(target, inputs, offset, batch, training);
+        } catch (Throwable e) {
+            throw CompiledNetwork.unchecked(e);
+        }
     }
 
     public double backward(Object targets, int offset, int batch) {
-        return (double) CompiledNetwork.invoke(owner.handles.backward(), target, targets, offset, batch);
+        try {
+            return (double) owner.handles.backward().invokeExact(target, targets, offset, batch);
+        } catch (Throwable e) {
+            throw CompiledNetwork.unchecked(e);
+        }
     }
 
     public double loss(Object targets, int offset, int batch) {
-        return (double) CompiledNetwork.invoke(owner.handles.loss(), target, targets, offset, batch);
+        try {
+            return (double) owner.handles.loss().invokeExact(target, targets, offset, batch);
+        } catch (Throwable e) {
+            throw CompiledNetwork.unchecked(e);
+        }
     }
 
     public Object output() {
-        return CompiledNetwork.invoke(owner.handles.output(), target);
+        try {
+            return (Object) owner.handles.output().invokeExact(target);
+        } catch (Throwable e) {
+            throw CompiledNetwork.unchecked(e);
+        }
     }
 
     public Object[] parameters() {
-        return (Object[]) CompiledNetwork.invoke(owner.handles.parameters(), target);
+        try {
+            return (Object[]) owner.handles.parameters().invokeExact(target);
+        } catch (Throwable e) {
+            throw CompiledNetwork.unchecked(e);
+        }
     }
 
     public Object[] gradients() {
-        return (Object[]) CompiledNetwork.invoke(owner.handles.gradients(), target);
+        try {
+            return (Object[]) owner.handles.gradients().invokeExact(target);
+        } catch (Throwable e) {
+            throw CompiledNetwork.unchecked(e);
+        }
     }
 
     public void zeroGradients() {
-        CompiledNetwork.invoke(owner.handles.zeroGradients(), target);
+        try {
+            owner.handles.zeroGradients().invokeExact(target);
+        } catch (Throwable e) {
+            throw CompiledNetwork.unchecked(e);
+        }
     }
 
     public void setRandomState(long seed, long firstExample) {
-        CompiledNetwork.invoke(owner.handles.setRandomState(), target, seed, firstExample);
+        try {
+            owner.handles.setRandomState().invokeExact(target, seed, firstExample);
+        } catch (Throwable e) {
+            throw CompiledNetwork.unchecked(e);
+        }
     }
 
     public void setInputGradientEnabled(boolean enabled) {
-        CompiledNetwork.invoke(owner.handles.setInputGradientEnabled(), target, enabled);
+        try {
+            owner.handles.setInputGradientEnabled().invokeExact(target, enabled);
+        } catch (Throwable e) {
+            throw CompiledNetwork.unchecked(e);
+        }
     }
 
     /** Makes this instance run examples from {@code first} of a batch of {@code examples} whose statistics it shares. */
     public void shareBatch(double[][] sums, int first, int examples) {
-        CompiledNetwork.invoke(owner.staged().shareBatch(), target, sums, first, examples);
+        try {
+            owner.staged().shareBatch().invokeExact(target, sums, first, examples);
+        } catch (Throwable e) {
+            throw CompiledNetwork.unchecked(e);
+        }
     }
 
     /** One stage of a training forward pass ({@link CompiledNetwork#stages}). */
     public void forwardStage(int stage, Object inputs, int offset, int batch) {
-        CompiledNetwork.invoke(owner.staged().forwardStage(), target, stage, inputs, offset, batch);
+        try {
+            owner.staged().forwardStage().invokeExact(target, stage, inputs, offset, batch);
+        } catch (Throwable e) {
+            throw CompiledNetwork.unchecked(e);
+        }
     }
 
     /** One stage of the backward pass, the last first; the last returns the loss, the others 0. */
     public double backwardStage(int stage, Object targets, int offset, int batch) {
-        return (double) CompiledNetwork.invoke(owner.staged().backwardStage(), target, stage, targets, offset, batch);
+        try {
+            return (double) owner.staged().backwardStage().invokeExact(target, stage, targets, offset, batch);
+        } catch (Throwable e) {
+            throw CompiledNetwork.unchecked(e);
+        }
     }
 
     public Object inputGradient() {
-        return CompiledNetwork.invoke(owner.handles.inputGradient(), target);
+        try {
+            return (Object) owner.handles.inputGradient().invokeExact(target);
+        } catch (Throwable e) {
+            throw CompiledNetwork.unchecked(e);
+        }
     }
 }
