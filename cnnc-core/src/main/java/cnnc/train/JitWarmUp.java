@@ -9,7 +9,7 @@ import java.util.Arrays;
  * has compiled the generated code. Until then the Vector API runs as plain Java objects, tens of
  * times slower, and those slow calls cost less on a few examples per thread than on a full batch.
  * The lab network's first epoch took 4.5 times a later one; now the warm-up takes about a second,
- * the first epoch 1.35-1.5 times a later one, and three epochs 0.3-0.4 s less in all (the course MLP's
+ * the first epoch 1.3-1.6 times a later one, and three epochs 0.3-0.4 s less in all (the course MLP's
  * five, 0.2 s less). Plain-Java code is only a few times slower before C2 compiles it, and warming
  * it up cost more than it saved.
  *
