@@ -9,7 +9,7 @@ import java.util.Arrays;
  * has compiled the generated code. Until then the Vector API runs as plain Java objects, tens of
  * times slower, and those slow calls cost less on a few examples per thread than on a full batch.
  * The lab network's first epoch took 4.5 times a later one; now the warm-up takes about a second,
- * the first epoch 1.3-1.6 times a later one, and three epochs 0.3-0.4 s less in all (the course MLP's
+ * the first epoch 1.04-1.15 times a later one, and three epochs 0.3-0.4 s less in all (the course MLP's
  * five, 0.2 s less). Plain-Java code is only a few times slower before C2 compiles it, and warming
  * it up cost more than it saved.
  *
@@ -21,10 +21,20 @@ final class JitWarmUp {
     static final int EXAMPLES_PER_THREAD = 8;
     /** Stops after this long however far it got: a network large enough to need more gains little. */
     static final long MAX_NANOS = 3_000_000_000L;
+    /**
+     * Steps to run at least, past settling, where they cost no more than settling did. The
+     * methods called once a step (the network's backward and zeroGradients, the step's end)
+     * reach C2's thresholds only after a hundred or two calls; stopping at settling, some 80
+     * steps in for the lab network, left C2 compiling them in the first epoch.
+     */
+    static final int MIN_STEPS = 200;
 
     private JitWarmUp() {}
 
-    /** Runs steps, and an evaluation of the same examples, until {@link Settling} says they are fast; returns how many. */
+    /**
+     * Runs steps, and an evaluation of the same examples, until {@link Settling} says they are
+     * fast and {@link #longEnough} says there were enough of them; returns how many.
+     */
     static int run(CompiledNetwork compiled, float[][] params, TrainingConfig config, Targets targets, Dataset train,
             float[] trainTargets, Trainer.Updates rules) {
         float[][] copy = new float[params.length][];
@@ -44,16 +54,31 @@ final class JitWarmUp {
         long start = System.nanoTime();
         int steps = 0;
         try (var net = new ParallelNetwork(compiled, copy, count, config.threads(), targets)) {
-            boolean settled = false;
-            while (!settled && System.nanoTime() - start < MAX_NANOS) {
+            long settledAt = -1;
+            while (System.nanoTime() - start < MAX_NANOS) {
                 long stepStart = System.nanoTime();
                 Trainer.step(net, copy, updates, x, t, labels, count, steps, (from, size) -> {});
                 net.evaluate(x, t, labels, count, predicted);
-                settled = settling.add(System.nanoTime() - stepStart);
+                long now = System.nanoTime();
                 steps++;
+                if (settledAt < 0 && settling.add(now - stepStart)) {
+                    settledAt = now - start;
+                }
+                if (settledAt >= 0 && longEnough(steps, settledAt, now - start)) {
+                    break;
+                }
             }
         }
         return steps;
+    }
+
+    /**
+     * Whether a warm-up that settled {@code settledAt} nanoseconds in has run long enough after
+     * {@code steps} steps and {@code elapsed} nanoseconds: {@link #MIN_STEPS} steps, or as long
+     * again as settling took, whichever comes first.
+     */
+    static boolean longEnough(int steps, long settledAt, long elapsed) {
+        return steps >= MIN_STEPS || elapsed >= 2 * settledAt;
     }
 
     /**

@@ -63,6 +63,16 @@ class JitWarmUpTest {
     }
 
     @Test
+    void runsOnPastSettlingToTheMinimumStepsOrAsLongAgainAsSettlingTook() {
+        long settledAt = 800_000_000;
+        int min = JitWarmUp.MIN_STEPS;
+        assertFalse(JitWarmUp.longEnough(80, settledAt, settledAt), "just settled");
+        assertFalse(JitWarmUp.longEnough(min - 1, settledAt, 2 * settledAt - 1), "short of both");
+        assertTrue(JitWarmUp.longEnough(min, settledAt, settledAt + 1), "enough steps");
+        assertTrue(JitWarmUp.longEnough(90, settledAt, 2 * settledAt), "slow steps: as long again as settling");
+    }
+
+    @Test
     void settlesWhenTheMedianOfAWindowSinceTheFastestHalvedIsNearIt() {
         var settling = new JitWarmUp.Settling();
         int window = JitWarmUp.Settling.WINDOW;
