@@ -26,7 +26,8 @@ class ConvSumOrderTest {
             "input 9x9x3\nconv 2 5x5\nflatten\n", // 25: three
             "input 10x11x1\nconv 2 4x7\nflatten\n", // 28: three and one tap
             "input 10x10x2\nconv 2 8x8\nflatten\n", // 64: the most a column convolution takes
-            "input 7x7x2\nconv 2 3x3\nflatten\n"}) { // 9: one loop
+            "input 7x7x2\nconv 2 3x3\nflatten\n", // 9: one loop
+            "input 7x8x1\nconv 3 3x3\nflatten\n"}) { // one input plane: the loop starts from the bias
             assertSumsInTapOrder(RandomNetworks.parse(source), new Random(source.hashCode()));
         }
     }

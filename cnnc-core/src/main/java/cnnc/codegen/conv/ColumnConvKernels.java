@@ -86,18 +86,33 @@ final class ColumnConvKernels extends ConvKernel {
      * in the same order as one loop would, so the result is the same bits.
      */
     private void addProducts(Code code, String target, String length) {
+        addProducts(code, target, length, null, false);
+    }
+
+    /**
+     * {@link #addProducts(Code, String, String)}, or with {@code start} not null, {@code
+     * target[j] = start + (w0 * r0[j] + ...)}: the sum starting from {@code start} rather than
+     * from what target held, the same bits as target filled with start and then added to. With
+     * {@code activate}, the step's activation of that sum.
+     */
+    private void addProducts(Code code, String target, String length, String start, boolean activate) {
         int taps = g.taps();
-        if (!splitsTaps(g)) {
-            code.loop("j", length).line(target + "[j] += " + products(0, taps)).close();
+        String partial = name + "Partial";
+        int t = 0;
+        if (splitsTaps(g)) {
+            code.loop("j", length).line(partial + "[j] = " + products(0, TAPS_PER_LOOP)).close();
+            t = TAPS_PER_LOOP;
+            for (; taps - t > TAPS_PER_LOOP; t += TAPS_PER_LOOP) {
+                code.loop("j", length).line(partial + "[j] = " + partial + "[j] + " + products(t, t + TAPS_PER_LOOP)).close();
+            }
+        }
+        String terms = (t > 0 ? partial + "[j] + " : "") + products(t, taps);
+        if (start == null) {
+            code.loop("j", length).line(target + "[j] += " + terms).close();
             return;
         }
-        String partial = name + "Partial";
-        code.loop("j", length).line(partial + "[j] = " + products(0, TAPS_PER_LOOP)).close();
-        int t = TAPS_PER_LOOP;
-        for (; taps - t > TAPS_PER_LOOP; t += TAPS_PER_LOOP) {
-            code.loop("j", length).line(partial + "[j] = " + partial + "[j] + " + products(t, t + TAPS_PER_LOOP)).close();
-        }
-        code.loop("j", length).line(target + "[j] += " + partial + "[j] + " + products(t, taps)).close();
+        String sum = start + " + (" + terms + ")";
+        code.loop("j", length).line(target + "[j] = " + (activate ? Activations.activate(p, step, sum) : sum)).close();
     }
 
     /** {@code wF * rF[j] + ... + wT-1 * rT-1[j]}: taps from..to-1, in order. */
@@ -128,7 +143,7 @@ final class ColumnConvKernels extends ConvKernel {
         code.loop("n", "batch")
                 .line("int srcBase = n * " + g.srcSize())
                 .line("int outBase = n * " + g.outSize());
-        code.loop("oc", g.k()).line("java.util.Arrays.fill(" + planes + "[oc], " + bias + "[oc])").close();
+        fillWithBias(code);
         code.loop("ic", g.c()).line("int ib = srcBase + ic * " + g.plane());
         for (int t = 0; t < g.taps(); t++) {
             code.line("System.arraycopy(" + pieces.src() + ", " + ConvPieces.plus("ib", g.tapOffset(t)) + ", " + columns
@@ -138,7 +153,10 @@ final class ColumnConvKernels extends ConvKernel {
         code.close(); // ic
         code.loop("oc", g.k()).line(rowType + " plane = " + planes + "[oc]");
         if (step.fusedPool().isPresent()) {
-            pieces.poolPlane(code, "plane", out);
+            if (!activatesInSums()) {
+                pieces.activatePlane(code, "plane", length);
+            }
+            pieces.poolWindows(code, "plane", out, "outBase", "");
         } else {
             code.line("int o = outBase + oc * " + (g.oh() * g.ow()))
                     .loop("oy", g.oh())
@@ -178,7 +196,7 @@ final class ColumnConvKernels extends ConvKernel {
                 .line("int count = Math.min(" + examples + ", batch - n)")
                 .line("int srcBase = n * " + g.srcSize())
                 .line("int outBase = n * " + g.outSize());
-        code.loop("oc", g.k()).line("java.util.Arrays.fill(" + planes + "[oc], " + bias + "[oc])").close();
+        fillWithBias(code);
         code.loop("ic", g.c())
                 .loop("e", "count")
                 .line("int ib = srcBase + e * " + g.srcSize() + " + ic * " + g.plane())
@@ -192,7 +210,9 @@ final class ColumnConvKernels extends ConvKernel {
         code.close(); // ic
         code.loop("oc", g.k()).line(rowType + " plane = " + planes + "[oc]");
         if (step.fusedPool().isPresent()) {
-            pieces.activatePlane(code, "plane", "count * " + wide);
+            if (!activatesInSums()) {
+                pieces.activatePlane(code, "plane", "count * " + wide);
+            }
             code.loop("e", "count");
             pieces.poolWindows(code, "plane", out, "outBase + e * " + g.outSize(), "e * " + wide + " + ");
             code.close();
@@ -218,8 +238,34 @@ final class ColumnConvKernels extends ConvKernel {
         code.loop("oc", g.k());
         declareWeights(code, false);
         code.line(rowType + " sum = " + name + "Planes[oc]");
-        addProducts(code, "sum", length);
+        if (g.c() == 1) {
+            // a local: C2 would reload an array element inside the loop (sum might be that array)
+            code.line(p.keyword() + " b = " + bias + "[oc]");
+            addProducts(code, "sum", length, "b", activatesInSums());
+        } else {
+            addProducts(code, "sum", length);
+        }
         code.close();
+    }
+
+    /**
+     * Each output plane's row of sums set to its bias, before the input planes add to it; a
+     * layer of one input plane (the first of a grayscale network) starts its one loop of
+     * multiply-adds from the bias instead, which saves a pass over every output plane.
+     */
+    private void fillWithBias(Code code) {
+        if (g.c() > 1) {
+            code.loop("oc", g.k()).line("java.util.Arrays.fill(" + name + "Planes[oc], " + bias + "[oc])").close();
+        }
+    }
+
+    /**
+     * Whether the multiply-add loop applies the activation itself: for a fused pool's planes (an
+     * inference class) of a layer with one input plane, whose one loop gives each sum its final
+     * value, which saves a pass over every output plane before pooling.
+     */
+    private boolean activatesInSums() {
+        return g.c() == 1 && step.fusedPool().isPresent();
     }
 
     /**
