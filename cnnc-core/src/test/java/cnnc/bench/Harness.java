@@ -119,10 +119,6 @@ public final class Harness {
     }
 
     /** Median seconds of the timed epochs; the first epoch warms the JIT up and is not counted. */
-    static double trainingEpoch(Network network, Dataset train, int batch, int threads, int epochs) {
-        return trainingEpoch(network, train, batch, threads, epochs, Backend.SCALAR);
-    }
-
     static double trainingEpoch(Network network, Dataset train, int batch, int threads, int epochs, Backend backend) {
         CompiledNetwork compiled = NetworkCompiler.compile(network, Precision.FLOAT, backend);
         List<Parameter> parameters = compiled.parameters();
