@@ -271,10 +271,10 @@ public final class InferenceGenerator {
                 .addStatement("this.parameters = parameters");
         if (!layouts().isEmpty()) {
             constructor.addStatement("this.layouts = layouts(parameters)");
-            type.addMethod(constructor.build());
+        }
+        type.addMethod(constructor.build());
+        if (!layouts().isEmpty()) {
             type.addMethod(layoutsMethod());
-        } else {
-            type.addMethod(constructor.build());
         }
     }
 

@@ -71,7 +71,7 @@ record ConvPieces(OpContext ctx, ConvGeometry g, BiasGradient biasGradient) {
      */
     static final int UNROLLED_POOL_WIDTH = 16;
 
-    /** Whether {@link #poolPlane} runs here, and so calls {@link SharedMethods#LARGER}. */
+    /** Whether a fused pool's windows ({@link #poolWindows}) run here, and so call {@link SharedMethods#LARGER}. */
     boolean poolsPlanes() {
         return ctx.step().fusedPool().isPresent();
     }
