@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.openjdk.jmh.results.RunResult;
@@ -101,21 +102,26 @@ public final class Harness {
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Harness.class.getName(), ONE_EPOCH, name,
                 backend.name(), Integer.toString(BATCH.get(name)), Integer.toString(threads), Integer.toString(epochs)));
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        double seconds = Double.NaN;
-        try (var reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                if (line.startsWith(EPOCH_LINE)) {
-                    seconds = Double.parseDouble(line.substring(EPOCH_LINE.length()));
-                }
+        double[] seconds = {Double.NaN};
+        int exit = run(command, line -> {
+            if (line.startsWith(EPOCH_LINE)) {
+                seconds[0] = Double.parseDouble(line.substring(EPOCH_LINE.length()));
             }
-        }
-        if (process.waitFor() != 0 || Double.isNaN(seconds)) {
+        });
+        if (exit != 0 || Double.isNaN(seconds[0])) {
             throw new IllegalStateException("training " + name + " on the " + backend + " backend in a JVM of its own failed (exit "
-                    + process.exitValue() + ")");
+                    + exit + ")");
         }
-        return seconds;
+        return seconds[0];
+    }
+
+    /** Runs {@code command}, standard error discarded, handing each line of its output to {@code eachLine}; its exit status. */
+    private static int run(List<String> command, Consumer<String> eachLine) throws Exception {
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (var reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            reader.lines().forEach(eachLine);
+        }
+        return process.waitFor();
     }
 
     /** Median seconds of the timed epochs; the first epoch warms the JIT up and is not counted. */
@@ -199,23 +205,18 @@ public final class Harness {
         System.out.println("PyTorch ...");
         var command = List.of(python, "bench/pytorch_bench.py", mnist.toString(), "--threads", Integer.toString(threads),
                 "--epochs", Integer.toString(epochs), "--networks", String.join(",", networks));
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         var out = new LinkedHashMap<String, Figures>();
-        try (var reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                if (line.startsWith("{")) {
-                    out.put(text(line, "network"), new Figures(number(line, "epoch_seconds"), Double.NaN, number(line, "images_per_second"),
-                            number(line, "latency_median_us"), number(line, "latency_p99_us")));
-                    if (!line.contains("\"torch\": \"")) {
-                        continue;
-                    }
+        int exit = run(command, line -> {
+            if (line.startsWith("{")) {
+                out.put(text(line, "network"), new Figures(number(line, "epoch_seconds"), Double.NaN, number(line, "images_per_second"),
+                        number(line, "latency_median_us"), number(line, "latency_p99_us")));
+                if (line.contains("\"torch\": \"")) {
                     torchVersion = text(line, "torch");
                 }
             }
-        }
-        if (process.waitFor() != 0) {
-            System.out.println("PyTorch run failed (exit " + process.exitValue() + "); showing cnnc alone");
+        });
+        if (exit != 0) {
+            System.out.println("PyTorch run failed (exit " + exit + "); showing cnnc alone");
         }
         return out;
     }
