@@ -2,7 +2,9 @@
 
 Prints one JSON object per network on stdout: seconds per training epoch (median of the timed
 epochs after a warm-up epoch), test-set inference throughput and single-image latency.
-Usage: python pytorch_bench.py MNIST_DIR [--threads N] [--epochs N]
+Usage: python pytorch_bench.py MNIST_DIR [--threads N] [--epochs N] [--device cpu|cuda]
+With --device cuda the data is moved to the GPU once, before the first epoch, and each timing
+waits for the GPU to finish.
 """
 import argparse
 import gzip
@@ -45,15 +47,23 @@ def mlp():
         nn.Linear(500, 300), nn.ReLU(), nn.Dropout(0.3), nn.Linear(300, 10))
 
 
-def bench(name, model, batch, x_train, y_train, x_test, epochs):
+def bench(name, model, batch, x_train, y_train, x_test, epochs, device):
     torch.manual_seed(1)
+    model = model.to(device)
+    x_train, y_train, x_test = x_train.to(device), y_train.to(device), x_test.to(device)
+
+    def wait():
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+
     optimizer = torch.optim.RMSprop(model.parameters(), lr=0.001, alpha=0.9, eps=1e-7)
     loss_fn = nn.CrossEntropyLoss()  # softmax + categorical cross-entropy, fused
     n = x_train.shape[0]
     times = []
     for epoch in range(epochs + 1):  # the first epoch warms up
         model.train()
-        order = torch.randperm(n)
+        order = torch.randperm(n, device=device)
+        wait()
         start = time.perf_counter()
         for i in range(0, n, batch):
             idx = order[i:i + batch]
@@ -61,6 +71,7 @@ def bench(name, model, batch, x_train, y_train, x_test, epochs):
             loss = loss_fn(model(x_train[idx]), y_train[idx])
             loss.backward()
             optimizer.step()
+        wait()
         if epoch > 0:
             times.append(time.perf_counter() - start)
     model.eval()
@@ -69,6 +80,7 @@ def bench(name, model, batch, x_train, y_train, x_test, epochs):
             start = time.perf_counter()
             for i in range(0, x_test.shape[0], 256):
                 model(x_test[i:i + 256])
+            wait()
             throughput_seconds = time.perf_counter() - start
         one = x_test[:1]
         for _ in range(500):
@@ -78,6 +90,7 @@ def bench(name, model, batch, x_train, y_train, x_test, epochs):
             image = x_test[i % 1000:i % 1000 + 1]
             start = time.perf_counter_ns()
             model(image)
+            wait()
             latencies.append((time.perf_counter_ns() - start) / 1000)
     latencies.sort()
     return {
@@ -96,6 +109,7 @@ def main():
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--networks", default="lab,mlp")
+    parser.add_argument("--device", default="cpu")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     # NNPACK does not run on this CPU and would warn on every call, which slows every call down.
@@ -106,9 +120,10 @@ def main():
     x_test = torch.from_numpy(read_idx(args.mnist, "t10k-images-idx3-ubyte").astype(np.float32) / 255).unsqueeze(1)
     for name in args.networks.split(","):
         model, batch = (lab(), 256) if name == "lab" else (mlp(), 128)
-        result = bench(name, model, batch, x_train, y_train, x_test, args.epochs)
+        result = bench(name, model, batch, x_train, y_train, x_test, args.epochs, torch.device(args.device))
         result["torch"] = torch.__version__
         result["threads"] = args.threads
+        result["device"] = args.device
         print(json.dumps(result), flush=True)
 
 
