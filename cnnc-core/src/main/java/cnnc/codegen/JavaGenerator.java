@@ -25,7 +25,7 @@ import javax.lang.model.element.Modifier;
  * public entry points take inputs as H, W, C (Keras' input_shape).
  *
  * <p>Instances share parameter arrays when built with the same {@code float[][]}, so a trainer can
- * run one instance per thread, each with its own activations and gradients.
+ * run several at once, one a slice of the batch, each with its own activations and gradients.
  */
 public final class JavaGenerator {
     public static final String DEFAULT_PACKAGE = "cnnc.generated";
