@@ -109,10 +109,17 @@ final class TrainingResults {
             return plotter.png(result.history(), title);
         } catch (IOException | RuntimeException | LinkageError | java.awt.AWTError e) {
             err.println("cnnc: warning: cannot draw " + PLOT + " (" + describe(e) + "); the model and history are written without it");
+            if (e instanceof UnsatisfiedLinkError) {
+                err.println("  note: " + FONT_PACKAGES);
+            }
             err.flush();
             return null;
         }
     }
+
+    /** What a machine whose Java cannot load its font library lacks, and how to add it. */
+    static final String FONT_PACKAGES = "Java draws text with the system's font libraries, which this machine lacks; on Debian or "
+            + "Ubuntu, apt-get install libfreetype6 libharfbuzz0b fontconfig fonts-dejavu-core adds them for the next run";
 
     private boolean writePlot(byte[] plot, PrintWriter err) {
         try {

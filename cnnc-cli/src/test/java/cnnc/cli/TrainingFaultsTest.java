@@ -100,14 +100,10 @@ class TrainingFaultsTest {
         var results = new TrainingResults(out, (history, title) -> {
             throw new UnsatisfiedLinkError("libfontmanager.so: libharfbuzz.so.0: cannot open shared object file");
         });
-        Network network = Frontend.compile(new SourceFile("net.cnn", NET)).network().orElseThrow();
-        float[][] params = {new float[7840], new float[10]};
-        var history = History.empty().with(new EpochRecord(1, 0.5, 0.8, 0.6, 0.7, 1.0));
-        var err = new StringWriter();
-        results.write(network, new Trainer.Result(params, history, new Trainer.Metrics(0.6, 0.7), 1, false), -1, java.util.List.of(), java.util.Optional.empty(), "net.cnn",
-                new PrintWriter(err));
+        var err = writeOneEpoch(results);
         assertTrue(err.toString().contains("cnnc: warning: cannot draw loss.png (UnsatisfiedLinkError: libfontmanager.so"),
                 err.toString());
+        assertTrue(err.toString().contains("note: " + TrainingResults.FONT_PACKAGES), err.toString());
         assertTrue(err.toString().contains("removed the previous run's"), err.toString());
         assertFalse(results.plotWritten());
         assertFalse(Files.exists(out.resolve("loss.png")));
@@ -116,6 +112,29 @@ class TrainingFaultsTest {
         assertEquals(TrainingResults.sha256(csv.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
                 model.metadata().get(TrainingResults.HISTORY_SHA256_KEY), "the model names the history written with it");
         assertFalse(model.metadata().containsKey(TrainingResults.PLOT_SHA256_KEY));
+    }
+
+    @Test
+    void onlyAMissingSystemLibraryGetsTheFontPackagesNote() throws Exception {
+        Path out = Files.createDirectories(dir.resolve("other"));
+        var results = new TrainingResults(out, (history, title) -> {
+            throw new IllegalStateException("no room for the legend");
+        });
+        var err = writeOneEpoch(results);
+        assertTrue(err.toString().contains("cannot draw loss.png (IllegalStateException: no room for the legend)"), err.toString());
+        assertFalse(err.toString().contains("apt-get"), err.toString());
+        assertTrue(Files.exists(out.resolve("model.safetensors")));
+    }
+
+    /** Writes a one-epoch run of NET's network through {@code results}; returns what it said on standard error. */
+    private static StringWriter writeOneEpoch(TrainingResults results) {
+        Network network = Frontend.compile(new SourceFile("net.cnn", NET)).network().orElseThrow();
+        float[][] params = {new float[7840], new float[10]};
+        var history = History.empty().with(new EpochRecord(1, 0.5, 0.8, 0.6, 0.7, 1.0));
+        var err = new StringWriter();
+        results.write(network, new Trainer.Result(params, history, new Trainer.Metrics(0.6, 0.7), 1, false), -1,
+                java.util.List.of(), java.util.Optional.empty(), "net.cnn", new PrintWriter(err));
+        return err;
     }
 
     @Test
