@@ -61,7 +61,7 @@ public final class Harness {
             return;
         }
         var options = new LinkedHashMap<String, String>(Map.of("networks", "lab,mlp", "epochs", "3",
-                "threads", Integer.toString(Runtime.getRuntime().availableProcessors()), "python", ""));
+                "threads", Integer.toString(Runtime.getRuntime().availableProcessors()), "python", "", "pytorch-runs", "2"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
@@ -85,8 +85,12 @@ public final class Harness {
                     : Double.NaN;
             cnnc.put(name, new Figures(epoch, vector, throughput, latency[0], latency[1]));
         }
-        Map<String, Figures> torch = options.get("python").isEmpty() ? Map.of()
-                : pytorch(options.get("python"), mnist, networks, threads, epochs);
+        Map<String, Figures> torch = Map.of();
+        if (!options.get("python").isEmpty()) {
+            for (int run = 0; run < Integer.parseInt(options.get("pytorch-runs")); run++) {
+                torch = best(torch, pytorch(options.get("python"), mnist, networks, threads, epochs));
+            }
+        }
         print(cnnc, torch, threads);
     }
 
@@ -222,6 +226,19 @@ public final class Harness {
     }
 
     private static String torchVersion = "?";
+
+    /**
+     * Each of PyTorch's figures at its best over two runs. Its lab network runs in one of two modes
+     * from one process to the next (52-55 or 77-81 us an image on the 2-core machine), and a ratio
+     * against the slow one flatters cnnc.
+     */
+    static Map<String, Figures> best(Map<String, Figures> a, Map<String, Figures> b) {
+        var out = new LinkedHashMap<String, Figures>(b);
+        a.forEach((name, x) -> out.merge(name, x, (y, z) -> new Figures(Math.min(y.epochSeconds(), z.epochSeconds()),
+                Double.NaN, Math.max(y.imagesPerSecond(), z.imagesPerSecond()),
+                Math.min(y.latencyMedianUs(), z.latencyMedianUs()), Math.min(y.latencyP99Us(), z.latencyP99Us()))));
+        return out;
+    }
 
     private static double number(String json, String key) {
         Matcher m = Pattern.compile("\"" + key + "\": ([-0-9.eE+]+)").matcher(json);
