@@ -148,15 +148,7 @@ public final class Trainer {
                 for (int step = 0; step < steps; step++) {
                     int start = step * batch;
                     int count = Math.min(batch, n - start);
-                    // each thread gathers its own slice of the shuffled examples
-                    ParallelNetwork.Rows rows = (from, size) -> {
-                        for (int i = from; i < from + size; i++) {
-                            int example = order[start + i];
-                            System.arraycopy(train.images(), example * inputs, x, i * inputs, inputs);
-                            System.arraycopy(trainTargets, example * outputs, t, i * outputs, outputs);
-                            labels[i] = train.labels()[example];
-                        }
-                    };
+                    ParallelNetwork.Rows rows = gather(train, trainTargets, outputs, order, start, x, t, labels);
                     double penalty = regularization.penalty(params);
                     var result = step(net, params, updates, x, t, labels, count, mix(config.seed(), epoch * 1_000_003L + step),
                             rows);
@@ -219,6 +211,24 @@ public final class Trainer {
             }
         });
         return result;
+    }
+
+    /**
+     * Rows that gather a step's examples, {@code order[start]} onwards, from {@code data} with their
+     * {@code encoded} targets ({@code outputs} values each) and labels into the step's arrays: each
+     * thread gathers its own slice of the shuffled examples.
+     */
+    static ParallelNetwork.Rows gather(Dataset data, float[] encoded, int outputs, int[] order, int start, float[] x, float[] t,
+            int[] labels) {
+        int inputs = data.imageSize();
+        return (from, size) -> {
+            for (int i = from; i < from + size; i++) {
+                int example = order[start + i];
+                System.arraycopy(data.images(), example * inputs, x, i * inputs, inputs);
+                System.arraycopy(encoded, example * outputs, t, i * outputs, outputs);
+                labels[i] = data.labels()[example];
+            }
+        };
     }
 
     /** Brings the order, the optimizer, the schedule and early stopping to where {@code from} left them. */

@@ -220,7 +220,7 @@ public final class Harness {
             }
         });
         if (exit != 0) {
-            System.out.println("PyTorch run failed (exit " + exit + "); showing cnnc alone");
+            System.out.println("PyTorch run failed (exit " + exit + "); its figures are left out");
         }
         return out;
     }
@@ -228,9 +228,9 @@ public final class Harness {
     private static String torchVersion = "?";
 
     /**
-     * Each of PyTorch's figures at its best over two runs. Its lab network runs in one of two modes
-     * from one process to the next (52-55 or 77-81 us an image on the 2-core machine), and a ratio
-     * against the slow one flatters cnnc.
+     * Each of PyTorch's figures at the better of {@code a}'s and {@code b}'s. Its lab network runs in
+     * one of two modes from one period to the next (52-55 or 77-81 us an image on the 2-core
+     * machine), and a ratio against the slow one flatters cnnc.
      */
     static Map<String, Figures> best(Map<String, Figures> a, Map<String, Figures> b) {
         var out = new LinkedHashMap<String, Figures>(b);

@@ -101,14 +101,8 @@ public final class ThreadScaling {
                     for (int step = 0; step * batch < n; step++) {
                         int first = step * batch;
                         int count = Math.min(batch, n - first);
-                        Trainer.step(nets.get(v), params, updates, x, t, labels, count, step, (from, size) -> {
-                            for (int i = from; i < from + size; i++) {
-                                int example = order[first + i];
-                                System.arraycopy(train.images(), example * inputs, x, i * inputs, inputs);
-                                System.arraycopy(encoded, example * outputs, t, i * outputs, outputs);
-                                labels[i] = train.labels()[example];
-                            }
-                        });
+                        Trainer.step(nets.get(v), params, updates, x, t, labels, count, step,
+                                Trainer.gather(train, encoded, outputs, order, first, x, t, labels));
                     }
                     if (round >= 0) {
                         seconds[v][round] = (System.nanoTime() - start) / 1e9;
