@@ -62,9 +62,9 @@ final class ClassSkeleton {
         return ops.stream().anyMatch(LayerOp::usesLaneShuffles);
     }
 
-    /** Whether a step is dropout, whose forward pass takes the training flag. */
+    /** Whether a step is dropout, whose keep/drop decisions hash with {@code mix}. */
     boolean hasDropout() {
-        return ops.stream().anyMatch(LayerOp::forwardTakesTraining);
+        return network().layers().stream().anyMatch(layer -> layer instanceof Layer.Dropout);
     }
 
     /** {@code PARAMETER_NAMES} and {@code PARAMETER_SHAPES}: each tensor's name and shape, in file order. */

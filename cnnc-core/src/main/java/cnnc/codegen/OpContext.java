@@ -24,7 +24,7 @@ public record OpContext(Step step, Precision precision, Mode mode) {
     }
 
     /** A private method {@code NAME + suffix(int batch)} whose Javadoc names the layer's source line and shapes. */
-    private MethodSpec.Builder method(String suffix, String javadoc) {
+    public MethodSpec.Builder method(String suffix, String javadoc) {
         return MethodSpec.methodBuilder(name() + suffix)
                 .addModifiers(Modifier.PRIVATE)
                 .addParameter(int.class, "batch")

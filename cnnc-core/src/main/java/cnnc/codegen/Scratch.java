@@ -27,6 +27,11 @@ public record Scratch(FieldSpec field, String allocation) {
 
     /** An {@code int[]} of {@code length} values. */
     public static Scratch indexes(String name, int length) {
+        return indexes(name, String.valueOf(length));
+    }
+
+    /** An {@code int[]} of {@code length} values, an expression ({@code maxBatch} in scope). */
+    public static Scratch indexes(String name, String length) {
         return new Scratch(FieldSpec.builder(int[].class, name, Modifier.PRIVATE, Modifier.FINAL).build(),
                 name + " = new int[" + length + "]");
     }

@@ -11,6 +11,7 @@ import cnnc.data.Mnist;
 import cnnc.data.MnistFiles;
 import cnnc.model.Network;
 import cnnc.report.EpochRecord;
+import cnnc.train.Evaluation;
 import cnnc.train.GlorotUniform;
 import cnnc.train.Trainer;
 import cnnc.train.TrainingConfig;
@@ -44,9 +45,13 @@ import org.openjdk.jmh.runner.options.TimeValue;
 public final class Harness {
     private static final Map<String, Integer> BATCH = Map.of("lab", 256, "mlp", 128);
 
-    /** {@code vectorEpochSeconds}: with {@code --backend vector}, NaN when it has no vector code for the network. */
-    record Figures(double epochSeconds, double vectorEpochSeconds, double imagesPerSecond, double latencyMedianUs,
-            double latencyP99Us) {}
+    /**
+     * {@code vectorEpochSeconds}: with {@code --backend vector}, NaN when it has no vector code for
+     * the network; {@code evalImagesPerSecond}: the test set through {@code cnnc eval}'s code (the
+     * training class on the default backend), {@code imagesPerSecond} through the embedded class.
+     */
+    record Figures(double epochSeconds, double vectorEpochSeconds, double evalImagesPerSecond, double imagesPerSecond,
+            double latencyMedianUs, double latencyP99Us) {}
 
     /** Makes this JVM train one network on one backend and print its epoch time ({@link #forkedEpoch}). */
     private static final String ONE_EPOCH = "--one-epoch";
@@ -78,12 +83,13 @@ public final class Harness {
             System.out.println("cnnc: " + name + " ...");
             Network network = EmbeddedNetworks.network(Path.of("examples", name + ".cnn"));
             double epoch = forkedEpoch(name, Backend.SCALAR, threads, epochs);
+            double evaluated = evalThroughput(network, data.test(), threads);
             double throughput = throughput(network, data.test(), threads);
             double[] latency = latency(name);
             double vector = JavaGenerator.usesVectors(network, Backend.VECTOR) && Backend.vectorAvailable()
                     ? forkedEpoch(name, Backend.VECTOR, threads, epochs)
                     : Double.NaN;
-            cnnc.put(name, new Figures(epoch, vector, throughput, latency[0], latency[1]));
+            cnnc.put(name, new Figures(epoch, vector, evaluated, throughput, latency[0], latency[1]));
         }
         Map<String, Figures> torch = Map.of();
         if (!options.get("python").isEmpty()) {
@@ -141,7 +147,28 @@ public final class Harness {
         return seconds[seconds.length / 2];
     }
 
-    /** Images per second over the test set, split over the threads; best of five runs after warm-up. */
+    /**
+     * Images per second over the test set as {@code cnnc eval} runs it (loss, accuracy and
+     * confusion matrix, on the default backend), its parameters Glorot-initialized; best of five
+     * runs after warm-up.
+     */
+    static double evalThroughput(Network network, Dataset test, int threads) {
+        Backend backend = Backend.vectorAvailable() ? Backend.VECTOR : Backend.SCALAR;
+        CompiledNetwork compiled = NetworkCompiler.compile(network, Precision.FLOAT, backend);
+        float[][] params = (float[][]) compiled.newParameters();
+        GlorotUniform.initialize(compiled.parameters(), params, 1);
+        double best = Double.MAX_VALUE;
+        for (int run = 0; run < 8; run++) {
+            long start = System.nanoTime();
+            Evaluation.of(compiled, params, test, threads);
+            if (run >= 3) {
+                best = Math.min(best, (System.nanoTime() - start) / 1e9);
+            }
+        }
+        return test.count() / best;
+    }
+
+    /** Images per second over the test set through the embedded class, split over the threads; best of five runs after warm-up. */
     static double throughput(Network network, Dataset test, int threads) throws Exception {
         List<Parameter> parameters = Parameter.of(network);
         float[][] params = new float[parameters.size()][];
@@ -212,7 +239,8 @@ public final class Harness {
         var out = new LinkedHashMap<String, Figures>();
         int exit = run(command, line -> {
             if (line.startsWith("{")) {
-                out.put(text(line, "network"), new Figures(number(line, "epoch_seconds"), Double.NaN, number(line, "images_per_second"),
+                double images = number(line, "images_per_second");
+                out.put(text(line, "network"), new Figures(number(line, "epoch_seconds"), Double.NaN, images, images,
                         number(line, "latency_median_us"), number(line, "latency_p99_us")));
                 if (line.contains("\"torch\": \"")) {
                     torchVersion = text(line, "torch");
@@ -235,7 +263,7 @@ public final class Harness {
     static Map<String, Figures> best(Map<String, Figures> a, Map<String, Figures> b) {
         var out = new LinkedHashMap<String, Figures>(b);
         a.forEach((name, x) -> out.merge(name, x, (y, z) -> new Figures(Math.min(y.epochSeconds(), z.epochSeconds()),
-                Double.NaN, Math.max(y.imagesPerSecond(), z.imagesPerSecond()),
+                Double.NaN, Math.max(y.evalImagesPerSecond(), z.evalImagesPerSecond()), Math.max(y.imagesPerSecond(), z.imagesPerSecond()),
                 Math.min(y.latencyMedianUs(), z.latencyMedianUs()), Math.min(y.latencyP99Us(), z.latencyP99Us()))));
         return out;
     }
@@ -261,7 +289,8 @@ public final class Harness {
             if (!Double.isNaN(c.vectorEpochSeconds())) {
                 row("", "  vector (the default)", c.vectorEpochSeconds(), t == null ? Double.NaN : t.epochSeconds(), true);
             }
-            row("", "test set images/s", c.imagesPerSecond(), t == null ? Double.NaN : t.imagesPerSecond(), false);
+            row("", "test set images/s, cnnc eval", c.evalImagesPerSecond(), t == null ? Double.NaN : t.imagesPerSecond(), false);
+            row("", "  embedded class", c.imagesPerSecond(), t == null ? Double.NaN : t.imagesPerSecond(), false);
             row("", "1-image latency median (us)", c.latencyMedianUs(), t == null ? Double.NaN : t.latencyMedianUs(), true);
             row("", "1-image latency p99 (us)", c.latencyP99Us(), t == null ? Double.NaN : t.latencyP99Us(), true);
         }

@@ -11,6 +11,7 @@ import cnnc.codegen.VectorTypes;
 import cnnc.model.Layer;
 import cnnc.plan.Step;
 import com.palantir.javapoet.MethodSpec;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
 import javax.lang.model.element.Modifier;
@@ -20,9 +21,14 @@ import javax.lang.model.element.Modifier;
  * register-blocked matrix products on the Vector API, each a tile of sixteen vector sums that stay
  * in registers, so that every vector loaded feeds four multiply-adds.
  * <ul>
- * <li>forward, {@code y[b][j] = bias[j] + sum over i of x[b][i] w[j][i]}: four examples by four
- *     units, the sums running along the rows of both, which lie in memory as they are (no
- *     transposed copy of the weights at each step);
+ * <li>forward, {@code y[b][j] = bias[j] + sum over i of x[b][i] w[j][i]}, while training: four
+ *     examples by four units, the sums running along the rows of both, which lie in memory as they
+ *     are (no copy of the weights for a slice of a few dozen examples);
+ * <li>forward in inference (evaluation, prediction, validation): four examples by four vectors of
+ *     units, the weights copied into panels of units, input-major, and each sum a chain of
+ *     multiply-adds over the inputs that are nonzero in any of the four examples, in order. No sum
+ *     is reduced across lanes, the inputs' zeros cost nothing, and an output's bits depend neither
+ *     on the vector length nor on the other examples;
  * <li>input gradient, {@code dx[b][i] = sum over j of dy[b][j] w[j][i]}: four examples by four
  *     vectors of inputs, each weight vector times four broadcast output gradients;
  * <li>weight gradient, {@code dw[j][i] += sum over b of dy[b][j] x[b][i]}: four units by four
@@ -61,15 +67,27 @@ public final class VectorDenseOp implements LayerOp {
 
     @Override
     public List<Scratch> scratch() {
-        return dense.bias() ? List.of() : ctx.zeroBias(out);
+        String blocks = "((maxBatch + " + (EXAMPLES - 1) + ") / " + EXAMPLES + ")";
+        var scratch = new ArrayList<Scratch>(dense.bias() ? List.of() : ctx.zeroBias(out));
+        scratch.add(Scratch.indexes(name + "Listed", blocks + " * " + in));
+        scratch.add(Scratch.indexes(name + "Counts", blocks));
+        scratch.add(ctx.buffer("Panel", in + " * " + WIDE + " * SPECIES.length()"));
+        scratch.add(ctx.buffer("Lanes", WIDE + " * SPECIES.length()"));
+        return scratch;
+    }
+
+    @Override
+    public boolean forwardTakesTraining() {
+        return ctx.training();
     }
 
     @Override
     public List<MethodSpec> methods() {
         if (!ctx.training()) {
-            return List.of(forward(), forwardTile(WIDE), forwardTile(1));
+            return List.of(forward(), forwardPanels(), pack(), forwardTile(WIDE), forwardTile(1));
         }
-        return List.of(forward(), DenseOp.backward(ctx), backwardWeights(), backwardInput(), forwardTile(WIDE), forwardTile(1),
+        return List.of(forward(), DenseOp.backward(ctx), backwardWeights(), backwardInput(), forwardRows(), rowTile(WIDE),
+                rowTile(1), forwardPanels(), pack(), forwardTile(WIDE), forwardTile(1),
                 weightTile(WIDE, WIDE), weightTile(WIDE, 1), weightTile(1, WIDE), weightTile(1, 1),
                 inputTile(WIDE), inputTile(1));
     }
@@ -118,7 +136,30 @@ public final class VectorDenseOp implements LayerOp {
         }
     }
 
+    /**
+     * Training runs slices of a few dozen examples, too few to pay for copying the weights into
+     * panels (a copy a slice at every step); inference runs hundreds of examples a thread.
+     */
     private MethodSpec forward() {
+        var code = new Code();
+        if (ctx.training()) {
+            code.open("if (training)").line(name + "ForwardRows(batch)")
+                    .next("else").line(name + "ForwardPanels(batch)").close();
+        } else {
+            code.line(name + "ForwardPanels(batch)");
+        }
+        String y = step.out().name();
+        code.loop("b", "batch").line("int ob = b * " + out);
+        Activations.activateRange(code, p, step, y, "ob", out);
+        code.close();
+        var method = ctx.method("Forward", "Forward pass: the bias plus the weights times the input, in register tiles.");
+        if (ctx.training()) {
+            method.addParameter(boolean.class, "training");
+        }
+        return method.addCode(code.build()).build();
+    }
+
+    private MethodSpec forwardRows() {
         var code = new Code();
         // units outermost: a tile's four weight rows stay in the first-level cache for the whole
         // batch, whose inputs stream from the second; the other way round the weights, megabytes
@@ -127,18 +168,15 @@ public final class VectorDenseOp implements LayerOp {
         for (int units : new int[] {WIDE, 1}) {
             code.open(units == 1 ? "for (; unit < " + out + "; unit++)" : "for (; unit <= " + (out - WIDE) + "; unit += " + WIDE + ")")
                     .open("for (int n = 0; n < batch; n += " + EXAMPLES + ")")
-                    .line(name + "ForwardTile" + units + "(n, Math.min(" + EXAMPLES + ", batch - n), unit)")
+                    .line(name + "RowTile" + units + "(n, Math.min(" + EXAMPLES + ", batch - n), unit)")
                     .close().close();
         }
-        String y = step.out().name();
-        code.loop("b", "batch").line("int ob = b * " + out);
-        Activations.activateRange(code, p, step, y, "ob", out);
-        code.close();
-        return ctx.method("Forward", "Forward pass: the bias plus the weights times the input, in register tiles.", code.build());
+        return tileMethod("ForwardRows", "The bias plus the weights times the input, before the activation, as training runs"
+                + " it: register tiles along the weight rows as they lie.", code).addParameter(int.class, "batch").build();
     }
 
     /** Units j..j+units-1 of examples n..n+count-1, before the activation. */
-    private MethodSpec forwardTile(int units) {
+    private MethodSpec rowTile(int units) {
         String x = step.in().name();
         String y = step.out().name();
         var code = new Code();
@@ -187,9 +225,110 @@ public final class VectorDenseOp implements LayerOp {
                 code.close();
             }
         }
-        return tileMethod("ForwardTile" + units, "Units j to j + " + (units - 1) + " of examples n to n + count - 1, before the"
+        return tileMethod("RowTile" + units, "Units j to j + " + (units - 1) + " of examples n to n + count - 1, before the"
                 + " activation: four examples by " + units + " unit" + (units == 1 ? "" : "s") + ", summed along the rows.", code)
                 .addParameter(int.class, "n").addParameter(int.class, "count").addParameter(int.class, "j").build();
+    }
+
+    private MethodSpec forwardPanels() {
+        String x = step.in().name();
+        String pk = p.keyword();
+        var code = new Code();
+        code.line("int V = SPECIES.length()");
+        // each block of four examples lists the inputs that are nonzero in any of them (MNIST's
+        // background, ReLU's zeros) without a branch: every index is stored and the count grows
+        // by the comparison. A zero input adds nothing to a sum, so skipping it leaves the bits.
+        code.line("int blocks = (batch + " + (EXAMPLES - 1) + ") / " + EXAMPLES)
+                .open("for (int block = 0; block < blocks; block++)")
+                .line("int n = block * " + EXAMPLES)
+                .line("int count = Math.min(" + EXAMPLES + ", batch - n)");
+        exampleOffsets(code, "xo", in);
+        code.line("int lo = block * " + in).line("int listed = 0")
+                .open("for (int i = 0; i < " + in + "; i++)");
+        var nonzero = new StringBuilder();
+        for (int b = 0; b < EXAMPLES; b++) {
+            code.line(pk + " v" + b + " = " + x + "[xo" + b + " + i]");
+            nonzero.append(b == 0 ? "" : " | ").append("v").append(b).append(" != 0");
+        }
+        code.line(name + "Listed[lo + listed] = i");
+        code.line("listed += " + nonzero + " ? 1 : 0")
+                .close()
+                .line(name + "Counts[block] = listed")
+                .close();
+        // units in panels of four vectors, each copied input-major once (its weight columns side
+        // by side: about 200 KB for 784 inputs) and then used by every block of examples while it
+        // is in the second-level cache; the last panel, zero-padded, is one vector wide if that is enough
+        code.open("for (int unit = 0; unit < " + out + "; unit += " + WIDE + " * V)")
+                .line("int units = Math.min(" + WIDE + " * V, " + out + " - unit)")
+                .line("int vectors = units > V ? " + WIDE + " : 1")
+                .line(name + "Pack(unit, units, vectors * V)")
+                .open("for (int block = 0; block < blocks; block++)")
+                .line("int count = Math.min(" + EXAMPLES + ", batch - block * " + EXAMPLES + ")")
+                .open("if (vectors == " + WIDE + ")").line(name + "ForwardTile" + WIDE + "(block, count, unit, units)")
+                .next("else").line(name + "ForwardTile1(block, count, unit, units)").close()
+                .close().close();
+        return tileMethod("ForwardPanels", "The bias plus the weights times the input, before the activation, as inference"
+                + " runs it: register tiles over the inputs that are not zero, the weights copied into panels.", code)
+                .addParameter(int.class, "batch").build();
+    }
+
+    /** Copies the weights of units j..j+units-1 into the panel, input by input, {@code width} values a row, zeros past the units. */
+    private MethodSpec pack() {
+        var code = new Code();
+        // input by input: the panel is written in order, and the rows being read, a cache line
+        // each, stay in the first-level cache for the 16 inputs that line holds
+        code.loop("i", in).line("int po = i * width")
+                .loop("u", "units").line(name + "Panel[po + u] = " + weight + "[(j + u) * " + in + " + i]").close()
+                .open("for (int u = units; u < width; u++)").line(name + "Panel[po + u] = " + p.literal(0)).close()
+                .close();
+        return tileMethod("Pack", "Copies the weights of units j to j + units - 1 into the panel, input-major, width values"
+                + " a row (zeros past the units), so that a vector loads one input's weights of several units.", code)
+                .addParameter(int.class, "j").addParameter(int.class, "units").addParameter(int.class, "width").build();
+    }
+
+    /**
+     * Units j..j+units-1 (of a panel {@code vectors} vectors wide) of the block's examples, before
+     * the activation: each sum a chain of multiply-adds over the listed inputs in order, so its
+     * bits depend neither on the vector length nor on the other examples of the block.
+     */
+    private MethodSpec forwardTile(int vectors) {
+        String y = step.out().name();
+        var code = new Code();
+        code.line("int V = SPECIES.length()")
+                .line("int width = " + (vectors == 1 ? "V" : vectors + " * V"))
+                .line("int lo = block * " + in)
+                .line("int listed = " + name + "Counts[block]");
+        code.line("int n = block * " + EXAMPLES);
+        exampleOffsets(code, "xo", in);
+        zeroSums(code, EXAMPLES, vectors);
+        code.open("for (int c = 0; c < listed; c++)")
+                .line("int i = " + name + "Listed[lo + c]")
+                .line("int wo = i * width");
+        addOuterProduct(code, "w", vectors, c -> load(name + "Panel", "wo + " + c + " * V"), EXAMPLES,
+                b -> step.in().name() + "[xo" + b + " + i]");
+        code.close();
+        for (int b = 0; b < EXAMPLES; b++) {
+            if (b > 0) {
+                code.open("if (count > " + b + ")");
+            }
+            code.line("int y" + b + " = (n + " + b + ") * " + out + " + j").open("if (units == width)");
+            for (int c = 0; c < vectors; c++) {
+                code.line("a" + b + c + ".add(" + load(bias, "j + " + c + " * V") + ").intoArray(" + y + ", y" + b + " + " + c + " * V)");
+            }
+            // a last panel narrower than its vectors: its sums go through the lanes buffer
+            code.next("else");
+            for (int c = 0; c < vectors; c++) {
+                code.line("a" + b + c + ".intoArray(" + name + "Lanes, " + c + " * V)");
+            }
+            code.loop("u", "units").line(y + "[y" + b + " + u] = " + name + "Lanes[u] + " + bias + "[j + u]").close().close();
+            if (b > 0) {
+                code.close();
+            }
+        }
+        return tileMethod("ForwardTile" + vectors, "Units j to j + units - 1 of block {@code block}'s count examples, before the"
+                + " activation: four examples by " + (vectors == 1 ? "one vector" : vectors + " vectors") + " of units, over the"
+                + " listed inputs.", code)
+                .addParameter(int.class, "block").addParameter(int.class, "count").addParameter(int.class, "j").addParameter(int.class, "units").build();
     }
 
     private MethodSpec backwardWeights() {

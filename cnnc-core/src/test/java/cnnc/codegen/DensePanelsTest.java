@@ -1,0 +1,113 @@
+package cnnc.codegen;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import cnnc.compile.CompiledNetwork;
+import cnnc.compile.NetworkCompiler;
+import cnnc.compile.NetworkInstance;
+import cnnc.model.Network;
+import java.util.ArrayList;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The vector backend's dense layers in inference: the weights copied into panels of units, sums
+ * over the inputs that are nonzero in any example of a block of four. Each output must be exactly
+ * the chain of multiply-adds over its example's inputs in order, plus the bias: the same bits
+ * whatever the vector length (the build reruns this with narrower vectors), the panel a unit falls
+ * in, and the examples that share its block.
+ */
+class DensePanelsTest {
+    /** Unit counts that fill whole panels, leave a last panel of one vector or of four part full, or fit one vector. */
+    private static final int[] UNITS = {7, 16, 40, 64, 83, 150};
+    private static final int INPUTS = 150;
+    private static final int BATCH = 11;
+
+    @Test
+    void eachOutputIsTheChainOfMultiplyAddsOverItsNonzeroInputs() {
+        Random random = new Random(12);
+        for (int units : UNITS) {
+            for (Backend backend : Backend.values()) {
+                Network network = RandomNetworks.parse("input " + INPUTS + "\ndense " + units + "\n");
+                CompiledNetwork compiled = NetworkCompiler.compile(network, Precision.FLOAT, backend);
+                float[][] params = (float[][]) compiled.newParameters();
+                for (float[] tensor : params) {
+                    for (int i = 0; i < tensor.length; i++) {
+                        tensor[i] = (float) (random.nextGaussian() * 0.3);
+                    }
+                }
+                float[] x = sparseInputs(random, BATCH * INPUTS);
+                NetworkInstance net = compiled.instantiate(BATCH, params);
+                net.forward(x, 0, BATCH, false);
+                float[] out = ((float[]) net.output()).clone();
+                var failures = new ArrayList<String>();
+                for (int n = 0; n < BATCH; n++) {
+                    for (int j = 0; j < units; j++) {
+                        float expected = chain(x, n * INPUTS, params[0], j * INPUTS) + params[1][j];
+                        if (backend == Backend.VECTOR ? Float.compare(out[n * units + j], expected) != 0
+                                : !(Math.abs(out[n * units + j] - expected) <= 1e-5f * Math.max(1, Math.abs(expected)))) {
+                            failures.add("example " + n + " unit " + j + ": " + out[n * units + j] + ", expected " + expected);
+                        }
+                    }
+                }
+                if (!failures.isEmpty()) {
+                    fail(backend + ", " + units + " units:\n" + String.join("\n", failures.subList(0, Math.min(10, failures.size()))));
+                }
+            }
+        }
+    }
+
+    /** An example gives the same bits alone as among others, in every position of a block. */
+    @Test
+    void anExampleGivesTheSameBitsWhateverItsBlock() {
+        Random random = new Random(13);
+        Network network = RandomNetworks.parse("input 6x6x2\nconv 3 3x3 relu\nflatten\ndense 83 relu\ndense 40 relu\ndense 7 softmax\n");
+        CompiledNetwork compiled = NetworkCompiler.compile(network, Precision.FLOAT, Backend.VECTOR);
+        float[][] params = (float[][]) compiled.newParameters();
+        for (int t = 0; t < params.length; t++) {
+            for (int i = 0; i < params[t].length; i++) {
+                params[t][i] = (float) RandomNetworks.value(compiled.parameters().get(t), random);
+            }
+        }
+        int inputs = network.input().size();
+        int outputs = network.output().size();
+        float[] x = sparseInputs(random, BATCH * inputs);
+        NetworkInstance batch = compiled.instantiate(BATCH, params);
+        batch.forward(x, 0, BATCH, false);
+        float[] together = ((float[]) batch.output()).clone();
+        NetworkInstance single = compiled.instantiate(1, params);
+        for (int n = 0; n < BATCH; n++) {
+            single.forward(x, n * inputs, 1, false);
+            float[] alone = (float[]) single.output();
+            for (int j = 0; j < outputs; j++) {
+                assertEquals(Float.floatToRawIntBits(together[n * outputs + j]), Float.floatToRawIntBits(alone[j]),
+                        "example " + n + " output " + j);
+            }
+        }
+    }
+
+    /** Values in [-1, 1], about two in three of them exactly zero, in runs as an image's background is. */
+    private static float[] sparseInputs(Random random, int length) {
+        float[] x = new float[length];
+        for (int i = 0; i < length; ) {
+            int run = 1 + random.nextInt(12);
+            boolean zero = random.nextInt(3) > 0;
+            for (int k = 0; k < run && i < length; k++, i++) {
+                x[i] = zero ? 0 : (float) (random.nextDouble() * 2 - 1);
+            }
+        }
+        return x;
+    }
+
+    /** {@code sum over i of x[i] w[i]}, one rounding per step as a fused multiply-add, zeros skipped. */
+    private static float chain(float[] x, int xo, float[] w, int wo) {
+        float s = 0;
+        for (int i = 0; i < INPUTS; i++) {
+            if (x[xo + i] != 0) {
+                s = Math.fma(x[xo + i], w[wo + i], s);
+            }
+        }
+        return s;
+    }
+}
