@@ -73,6 +73,8 @@ final class PredictCommand implements Callable<Integer> {
         }
         MemoryCheck.check(network, 1, 1, "prediction");
         NetworkInstance net = Sources.compiled(network, err).instantiate(1, params);
+        // the weights stay as they are: their layouts (transposed copies, panels) are made once, not per image
+        net.holdWeights(true);
         int outputs = network.output().size();
         int code = ExitCodes.OK;
         for (Path image : images) {

@@ -130,10 +130,10 @@ class MessagesTest {
 
     @Test
     void aNetworkTooDeepForTheJitIsADiagnosticOnItsLastLayer() throws Exception {
-        Path cnn = Files.writeString(dir.resolve("deep.cnn"), "input 28x28x1\nflatten\n" + "dense 4 relu\n".repeat(600) + "dense 10 softmax\n");
+        Path cnn = Files.writeString(dir.resolve("deep.cnn"), "input 28x28x1\nflatten\n" + "dense 4 relu\n".repeat(300) + "dense 10 softmax\n");
         Run r = run("train", cnn.toString(), "--data", slice().toString(), "--out", dir.resolve("out").toString(), "--epochs", "1");
         assertEquals(1, r.code(), r.err());
-        assertTrue(r.err().contains(cnn + ":603:1: error: the network's 602 layers make the generated method <init> "), r.err());
+        assertTrue(r.err().contains(cnn + ":303:1: error: the network's 302 layers make the generated method <init> "), r.err());
         assertTrue(r.err().contains("help: use fewer layers"), r.err());
         assertFalse(r.err().contains("\tat "), r.err());
     }

@@ -62,6 +62,11 @@ final class ClassSkeleton {
         return ops.stream().anyMatch(LayerOp::usesLaneShuffles);
     }
 
+    /** Whether an op lays its weights out anew and can reuse that layout while they are held. */
+    boolean reusesLayouts() {
+        return ops.stream().anyMatch(LayerOp::reusesLayouts);
+    }
+
     /** Whether a step is dropout, whose keep/drop decisions hash with {@code mix}. */
     boolean hasDropout() {
         return network().layers().stream().anyMatch(layer -> layer instanceof Layer.Dropout);

@@ -220,6 +220,10 @@ public final class JavaGenerator {
         type.addField(FieldSpec.builder(long.class, "randomSeed", Modifier.PRIVATE).build());
         type.addField(FieldSpec.builder(long.class, "randomOffset", Modifier.PRIVATE).build());
         type.addField(FieldSpec.builder(boolean.class, "inputGradientEnabled", Modifier.PRIVATE).build());
+        if (skeleton.reusesLayouts()) {
+            type.addField(FieldSpec.builder(boolean.class, "weightsHeld", Modifier.PRIVATE).build());
+            type.addField(FieldSpec.builder(boolean.class, "layoutsCurrent", Modifier.PRIVATE).build());
+        }
     }
 
     private MethodSpec constructor() {
@@ -316,6 +320,15 @@ public final class JavaGenerator {
                 .addParameter(boolean.class, "enabled")
                 .addJavadoc("Whether {@link #backward} also computes {@link #inputGradient()} (training does not need it).\n")
                 .addStatement("inputGradientEnabled = enabled").build());
+        var hold = MethodSpec.methodBuilder("holdWeights").addModifiers(Modifier.PUBLIC)
+                .addParameter(boolean.class, "held")
+                .addJavadoc("While {@code held}, the caller promises not to change the parameters, and inference passes\n"
+                        + "(training false) reuse the weights' layouts that the first of them derived"
+                        + (skeleton.reusesLayouts() ? "" : " (this network derives none)") + ". Each call starts afresh.\n");
+        if (skeleton.reusesLayouts()) {
+            hold.addStatement("weightsHeld = held").addStatement("layoutsCurrent = false");
+        }
+        type.addMethod(hold.build());
         type.addMethod(MethodSpec.methodBuilder("inputGradient").addModifiers(Modifier.PUBLIC).returns(p.arrayType())
                 .addJavadoc("The loss gradient with respect to the inputs of the last {@link #backward}, in H, W, C order.\n")
                 .addStatement("return inputGradHwc").build());
@@ -324,11 +337,17 @@ public final class JavaGenerator {
     private MethodSpec forward() {
         var code = new Code();
         checkBatch(code, "INPUT_SIZE");
+        if (skeleton.reusesLayouts()) {
+            code.line("layoutsCurrent = layoutsCurrent && weightsHeld && !training");
+        }
         if (staged.any()) {
             staged.trainInStages(code);
         }
         code.add(transpose(true));
         skeleton.forwardCalls(code);
+        if (skeleton.reusesLayouts()) {
+            code.line("layoutsCurrent = weightsHeld && !training");
+        }
         return MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC)
                 .addParameter(p.arrayType(), "inputs").addParameter(int.class, "offset")
                 .addParameter(int.class, "batch").addParameter(boolean.class, "training")

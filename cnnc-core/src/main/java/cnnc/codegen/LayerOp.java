@@ -25,6 +25,15 @@ public interface LayerOp {
         return List.of();
     }
 
+    /**
+     * Whether the op's forward pass lays its weights out anew (a transposed copy, panels) in a
+     * training class, and skips that while the caller holds the weights ({@code holdWeights}) and
+     * the layout of the pass before is still theirs: its code then reads {@code layoutsCurrent}.
+     */
+    default boolean reusesLayouts() {
+        return false;
+    }
+
     /** Whether forward takes the {@code training} flag (dropout does). */
     default boolean forwardTakesTraining() {
         return false;

@@ -61,7 +61,9 @@ public final class CompiledNetwork {
                             .asType(MethodType.methodType(void.class, o, long.class, long.class)),
                     find(lookup, type, "setInputGradientEnabled", void.class, boolean.class)
                             .asType(MethodType.methodType(void.class, o, boolean.class)),
-                    find(lookup, type, "inputGradient", array).asType(MethodType.methodType(o, o)));
+                    find(lookup, type, "inputGradient", array).asType(MethodType.methodType(o, o)),
+                    find(lookup, type, "holdWeights", void.class, boolean.class)
+                            .asType(MethodType.methodType(void.class, o, boolean.class)));
             stageHandles = stageHandles(lookup, type, array);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("generated class lacks its API: " + e.getMessage(), e);
@@ -98,7 +100,7 @@ public final class CompiledNetwork {
 
     record Handles(MethodHandle forward, MethodHandle backward, MethodHandle loss, MethodHandle output,
             MethodHandle parameters, MethodHandle gradients, MethodHandle zeroGradients, MethodHandle setRandomState,
-            MethodHandle setInputGradientEnabled, MethodHandle inputGradient) {}
+            MethodHandle setInputGradientEnabled, MethodHandle inputGradient, MethodHandle holdWeights) {}
 
     public Network network() {
         return network;

@@ -90,6 +90,18 @@ public final class NetworkInstance {
         }
     }
 
+    /**
+     * While {@code held}, inference passes reuse the layouts of the weights (transposed copies,
+     * panels) that the first of them derived; the caller must not change the parameters meanwhile.
+     */
+    public void holdWeights(boolean held) {
+        try {
+            owner.handles.holdWeights().invokeExact(target, held);
+        } catch (Throwable e) {
+            throw CompiledNetwork.unchecked(e);
+        }
+    }
+
     /** Makes this instance run examples from {@code first} of a batch of {@code examples} whose statistics it shares. */
     public void shareBatch(double[][] sums, int first, int examples) {
         try {

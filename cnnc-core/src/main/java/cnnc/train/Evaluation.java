@@ -44,17 +44,23 @@ public record Evaluation(double loss, double accuracy, int[][] confusion, double
         int[] predicted = new int[chunk];
         double loss = 0;
         long correct = 0;
-        for (int from = 0; from < data.count(); from += chunk) {
-            int count = Math.min(chunk, data.count() - from);
-            System.arraycopy(data.images(), from * inputs, x, 0, count * inputs);
-            System.arraycopy(encoded, from * outputs, t, 0, count * outputs);
-            System.arraycopy(data.labels(), from, labels, 0, count);
-            var r = net.evaluate(x, t, labels, count, predicted);
-            loss += r.lossSum();
-            correct += r.correct();
-            for (int i = 0; i < count; i++) {
-                confusion[targets.truth(labels[i])][predicted[i]]++;
+        // the weights stay as they are for the whole pass: each instance lays them out once
+        net.holdWeights(true);
+        try {
+            for (int from = 0; from < data.count(); from += chunk) {
+                int count = Math.min(chunk, data.count() - from);
+                System.arraycopy(data.images(), from * inputs, x, 0, count * inputs);
+                System.arraycopy(encoded, from * outputs, t, 0, count * outputs);
+                System.arraycopy(data.labels(), from, labels, 0, count);
+                var r = net.evaluate(x, t, labels, count, predicted);
+                loss += r.lossSum();
+                correct += r.correct();
+                for (int i = 0; i < count; i++) {
+                    confusion[targets.truth(labels[i])][predicted[i]]++;
+                }
             }
+        } finally {
+            net.holdWeights(false);
         }
         int n = Math.max(1, data.count());
         return new Evaluation(loss / n, (double) correct / n, confusion);

@@ -213,6 +213,13 @@ final class ParallelNetwork implements AutoCloseable {
         });
     }
 
+    /** {@link NetworkInstance#holdWeights} on every instance: between steps, never while one runs. */
+    void holdWeights(boolean held) {
+        for (NetworkInstance instance : instances) {
+            instance.holdWeights(held);
+        }
+    }
+
     int capacity() {
         return perSlice * instances.length;
     }

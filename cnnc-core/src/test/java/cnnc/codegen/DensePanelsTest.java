@@ -1,6 +1,8 @@
 package cnnc.codegen;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import cnnc.compile.CompiledNetwork;
@@ -8,6 +10,7 @@ import cnnc.compile.NetworkCompiler;
 import cnnc.compile.NetworkInstance;
 import cnnc.model.Network;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -31,12 +34,7 @@ class DensePanelsTest {
             for (Backend backend : Backend.values()) {
                 Network network = RandomNetworks.parse("input " + INPUTS + "\ndense " + units + "\n");
                 CompiledNetwork compiled = NetworkCompiler.compile(network, Precision.FLOAT, backend);
-                float[][] params = (float[][]) compiled.newParameters();
-                for (float[] tensor : params) {
-                    for (int i = 0; i < tensor.length; i++) {
-                        tensor[i] = (float) (random.nextGaussian() * 0.3);
-                    }
-                }
+                float[][] params = gaussianParameters(compiled, random);
                 float[] x = sparseInputs(random, BATCH * INPUTS);
                 NetworkInstance net = compiled.instantiate(BATCH, params);
                 net.forward(x, 0, BATCH, false);
@@ -85,6 +83,67 @@ class DensePanelsTest {
                         "example " + n + " output " + j);
             }
         }
+    }
+
+    /**
+     * Held weights: inference passes reuse the layouts the first one derived, and give the bits of
+     * passes that derive their own. Weights changed after the hold ends, or while not held, are the
+     * ones the next pass uses, on both backends.
+     */
+    @Test
+    void heldWeightsReuseTheirLayoutsAndChangedOnesAreSeen() {
+        Random random = new Random(14);
+        Network network = RandomNetworks.parse("input " + INPUTS + "\ndense 83 relu\ndense 40\n");
+        for (Backend backend : Backend.values()) {
+            CompiledNetwork compiled = NetworkCompiler.compile(network, Precision.FLOAT, backend);
+            float[][] params = gaussianParameters(compiled, random);
+            float[] x = sparseInputs(random, BATCH * INPUTS);
+            int seen = 0; // an input that example 0 does not leave at zero, so its weights count
+            while (x[seen] == 0) {
+                seen++;
+            }
+            NetworkInstance fresh = compiled.instantiate(BATCH, params);
+            fresh.forward(x, 0, BATCH, false);
+            float[] expected = ((float[]) fresh.output()).clone();
+
+            NetworkInstance net = compiled.instantiate(BATCH, params);
+            net.holdWeights(true);
+            net.forward(x, 0, BATCH, false);
+            net.forward(x, 0, BATCH, false);
+            assertArrayEquals(expected, (float[]) net.output(), backend + ": a second pass over held weights");
+            // what the hold is for: a change made against its promise is not seen until it ends
+            params[0][seen] += 1;
+            net.forward(x, 0, BATCH, false);
+            assertArrayEquals(expected, (float[]) net.output(), backend + ": the layouts of held weights are reused");
+            params[0][seen] -= 1;
+            net.holdWeights(false);
+
+            params[0][seen] += 1; // a weight of unit 0, after the hold ends
+            net.forward(x, 0, BATCH, false);
+            float[] changed = ((float[]) net.output()).clone();
+            NetworkInstance check = compiled.instantiate(BATCH, params);
+            check.forward(x, 0, BATCH, false);
+            assertArrayEquals((float[]) check.output(), changed, backend + ": a weight changed after the hold");
+            assertNotEquals(Arrays.toString(expected), Arrays.toString(changed), backend + ": the change shows");
+
+            params[0][INPUTS + seen] -= 1; // one of unit 1, while not held, between two passes
+            net.forward(x, 0, BATCH, false);
+            check = compiled.instantiate(BATCH, params);
+            check.forward(x, 0, BATCH, false);
+            assertArrayEquals((float[]) check.output(), (float[]) net.output(), backend + ": a weight changed between passes");
+            assertNotEquals(Arrays.toString(changed), Arrays.toString((float[]) net.output()), backend + ": the change shows");
+        }
+    }
+
+    /** Parameters drawn from a normal distribution of standard deviation 0.3. */
+    private static float[][] gaussianParameters(CompiledNetwork compiled, Random random) {
+        float[][] params = (float[][]) compiled.newParameters();
+        for (float[] tensor : params) {
+            for (int i = 0; i < tensor.length; i++) {
+                tensor[i] = (float) (random.nextGaussian() * 0.3);
+            }
+        }
+        return params;
     }
 
     /** Values in [-1, 1], about two in three of them exactly zero, in runs as an image's background is. */

@@ -64,6 +64,11 @@ public final class DenseOp implements LayerOp {
 
 
     @Override
+    public boolean reusesLayouts() {
+        return ctx.training();
+    }
+
+    @Override
     public List<Scratch> scratch() {
         var scratch = new ArrayList<Scratch>();
         if (!dense.bias()) {
@@ -132,7 +137,7 @@ public final class DenseOp implements LayerOp {
         String wt = name + "WeightT";
         var code = new Code();
         if (ctx.training()) {
-            code.add(transpose());
+            code.open("if (!layoutsCurrent)").add(transpose()).close();
         }
         blockRows(code, "s", name + "Sums");
         code.open("for (int n = 0; n < batch; n += " + BLOCK + ")")

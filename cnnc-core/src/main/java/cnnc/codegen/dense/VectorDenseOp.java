@@ -42,6 +42,12 @@ public final class VectorDenseOp implements LayerOp {
     private static final int EXAMPLES = DenseOp.BLOCK;
     /** Units, or vectors of inputs, per tile. */
     private static final int WIDE = 4;
+    /**
+     * Weights up to which a training class keeps every panel of a layer, so that inference passes
+     * over held weights copy them once (8 MB a layer and instance at most; VGG-16's first dense
+     * layer, 103 million, copies a panel at a time at every pass).
+     */
+    private static final long KEPT_PANELS = 1 << 21;
 
     private final OpContext ctx;
     private final Step step;
@@ -71,9 +77,20 @@ public final class VectorDenseOp implements LayerOp {
         var scratch = new ArrayList<Scratch>(dense.bias() ? List.of() : ctx.zeroBias(out));
         scratch.add(Scratch.indexes(name + "Listed", blocks + " * " + in));
         scratch.add(Scratch.indexes(name + "Counts", blocks));
-        scratch.add(ctx.buffer("Panel", in + " * " + WIDE + " * SPECIES.length()"));
+        scratch.add(ctx.buffer("Panel", keepsPanels() ? in + " * (" + out + " + " + WIDE + " * SPECIES.length())"
+                : in + " * " + WIDE + " * SPECIES.length()"));
         scratch.add(ctx.buffer("Lanes", WIDE + " * SPECIES.length()"));
         return scratch;
+    }
+
+    /** Whether every panel stays, for inference passes over held weights to reuse. */
+    private boolean keepsPanels() {
+        return ctx.training() && (long) in * out <= KEPT_PANELS;
+    }
+
+    @Override
+    public boolean reusesLayouts() {
+        return keepsPanels();
     }
 
     @Override
@@ -261,11 +278,17 @@ public final class VectorDenseOp implements LayerOp {
         code.open("for (int unit = 0; unit < " + out + "; unit += " + WIDE + " * V)")
                 .line("int units = Math.min(" + WIDE + " * V, " + out + " - unit)")
                 .line("int vectors = units > V ? " + WIDE + " : 1")
-                .line(name + "Pack(unit, units, vectors * V)")
+                .line("int at = " + (keepsPanels() ? "unit * " + in : "0"));
+        if (keepsPanels()) {
+            code.open("if (!layoutsCurrent)").line(name + "Pack(unit, units, vectors * V, at)").close();
+        } else {
+            code.line(name + "Pack(unit, units, vectors * V, at)");
+        }
+        code
                 .open("for (int block = 0; block < blocks; block++)")
                 .line("int count = Math.min(" + EXAMPLES + ", batch - block * " + EXAMPLES + ")")
-                .open("if (vectors == " + WIDE + ")").line(name + "ForwardTile" + WIDE + "(block, count, unit, units)")
-                .next("else").line(name + "ForwardTile1(block, count, unit, units)").close()
+                .open("if (vectors == " + WIDE + ")").line(name + "ForwardTile" + WIDE + "(block, count, unit, units, at)")
+                .next("else").line(name + "ForwardTile1(block, count, unit, units, at)").close()
                 .close().close();
         return tileMethod("ForwardPanels", "The bias plus the weights times the input, before the activation, as inference"
                 + " runs it: register tiles over the inputs that are not zero, the weights copied into panels.", code)
@@ -277,13 +300,14 @@ public final class VectorDenseOp implements LayerOp {
         var code = new Code();
         // input by input: the panel is written in order, and the rows being read, a cache line
         // each, stay in the first-level cache for the 16 inputs that line holds
-        code.loop("i", in).line("int po = i * width")
+        code.loop("i", in).line("int po = at + i * width")
                 .loop("u", "units").line(name + "Panel[po + u] = " + weight + "[(j + u) * " + in + " + i]").close()
                 .open("for (int u = units; u < width; u++)").line(name + "Panel[po + u] = " + p.literal(0)).close()
                 .close();
-        return tileMethod("Pack", "Copies the weights of units j to j + units - 1 into the panel, input-major, width values"
-                + " a row (zeros past the units), so that a vector loads one input's weights of several units.", code)
-                .addParameter(int.class, "j").addParameter(int.class, "units").addParameter(int.class, "width").build();
+        return tileMethod("Pack", "Copies the weights of units j to j + units - 1 into the panel at {@code at}, input-major,"
+                + " width values a row (zeros past the units), so that a vector loads one input's weights of several units.", code)
+                .addParameter(int.class, "j").addParameter(int.class, "units").addParameter(int.class, "width")
+                .addParameter(int.class, "at").build();
     }
 
     /**
@@ -303,7 +327,7 @@ public final class VectorDenseOp implements LayerOp {
         zeroSums(code, EXAMPLES, vectors);
         code.open("for (int c = 0; c < listed; c++)")
                 .line("int i = " + name + "Listed[lo + c]")
-                .line("int wo = i * width");
+                .line("int wo = at + i * width");
         addOuterProduct(code, "w", vectors, c -> load(name + "Panel", "wo + " + c + " * V"), EXAMPLES,
                 b -> step.in().name() + "[xo" + b + " + i]");
         code.close();
@@ -328,7 +352,8 @@ public final class VectorDenseOp implements LayerOp {
         return tileMethod("ForwardTile" + vectors, "Units j to j + units - 1 of block {@code block}'s count examples, before the"
                 + " activation: four examples by " + (vectors == 1 ? "one vector" : vectors + " vectors") + " of units, over the"
                 + " listed inputs.", code)
-                .addParameter(int.class, "block").addParameter(int.class, "count").addParameter(int.class, "j").addParameter(int.class, "units").build();
+                .addParameter(int.class, "block").addParameter(int.class, "count").addParameter(int.class, "j")
+                .addParameter(int.class, "units").addParameter(int.class, "at").build();
     }
 
     private MethodSpec backwardWeights() {
