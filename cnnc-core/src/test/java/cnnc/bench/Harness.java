@@ -11,7 +11,7 @@ import cnnc.data.Mnist;
 import cnnc.data.MnistFiles;
 import cnnc.model.Network;
 import cnnc.report.EpochRecord;
-import cnnc.train.Evaluation;
+import cnnc.train.EvaluationPasses;
 import cnnc.train.GlorotUniform;
 import cnnc.train.Trainer;
 import cnnc.train.TrainingConfig;
@@ -149,26 +149,18 @@ public final class Harness {
 
     /**
      * Images per second over the test set as {@code cnnc eval} runs it (loss, accuracy and
-     * confusion matrix, on the default backend), its parameters Glorot-initialized; best of five
-     * runs after warm-up.
+     * confusion matrix, on the default backend), its parameters Glorot-initialized: the best of ten
+     * passes through one evaluator after ten to warm up.
      */
     static double evalThroughput(Network network, Dataset test, int threads) {
         Backend backend = Backend.vectorAvailable() ? Backend.VECTOR : Backend.SCALAR;
         CompiledNetwork compiled = NetworkCompiler.compile(network, Precision.FLOAT, backend);
         float[][] params = (float[][]) compiled.newParameters();
         GlorotUniform.initialize(compiled.parameters(), params, 1);
-        double best = Double.MAX_VALUE;
-        for (int run = 0; run < 8; run++) {
-            long start = System.nanoTime();
-            Evaluation.of(compiled, params, test, threads);
-            if (run >= 3) {
-                best = Math.min(best, (System.nanoTime() - start) / 1e9);
-            }
-        }
-        return test.count() / best;
+        return EvaluationPasses.imagesPerSecond(compiled, params, test, threads, 10, 10);
     }
 
-    /** Images per second over the test set through the embedded class, split over the threads; best of five runs after warm-up. */
+    /** Images per second over the test set through the embedded class, split over the threads; best of ten runs after ten to warm up. */
     static double throughput(Network network, Dataset test, int threads) throws Exception {
         List<Parameter> parameters = Parameter.of(network);
         float[][] params = new float[parameters.size()][];
@@ -183,7 +175,7 @@ public final class Harness {
         }
         int per = (images.length + threads - 1) / threads;
         double best = Double.MAX_VALUE;
-        for (int run = 0; run < 8; run++) {
+        for (int run = 0; run < 20; run++) {
             long start = System.nanoTime();
             var workers = new ArrayList<Thread>();
             for (int t = 0; t < threads; t++) {
@@ -208,7 +200,7 @@ public final class Harness {
                 w.join();
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            if (run >= 3) {
+            if (run >= 10) {
                 best = Math.min(best, seconds);
             }
         }
