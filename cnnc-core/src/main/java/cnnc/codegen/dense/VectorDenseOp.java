@@ -284,8 +284,7 @@ public final class VectorDenseOp implements LayerOp {
         } else {
             code.line(name + "Pack(unit, units, vectors * V, at)");
         }
-        code
-                .open("for (int block = 0; block < blocks; block++)")
+        code.open("for (int block = 0; block < blocks; block++)")
                 .line("int count = Math.min(" + EXAMPLES + ", batch - block * " + EXAMPLES + ")")
                 .open("if (vectors == " + WIDE + ")").line(name + "ForwardTile" + WIDE + "(block, count, unit, units, at)")
                 .next("else").line(name + "ForwardTile1(block, count, unit, units, at)").close()
