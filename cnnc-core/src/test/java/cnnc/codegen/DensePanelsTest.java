@@ -56,6 +56,41 @@ class DensePanelsTest {
         }
     }
 
+    /** The same in double precision, whose vectors hold half as many values. */
+    @Test
+    void doublePrecisionToo() {
+        Random random = new Random(15);
+        for (int units : new int[] {5, 83}) {
+            Network network = RandomNetworks.parse("input " + INPUTS + "\ndense " + units + "\n");
+            CompiledNetwork compiled = NetworkCompiler.compile(network, Precision.DOUBLE, Backend.VECTOR);
+            double[][] params = (double[][]) compiled.newParameters();
+            for (double[] tensor : params) {
+                for (int i = 0; i < tensor.length; i++) {
+                    tensor[i] = random.nextGaussian() * 0.3;
+                }
+            }
+            float[] sparse = sparseInputs(random, BATCH * INPUTS);
+            double[] x = new double[sparse.length];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = sparse[i];
+            }
+            NetworkInstance net = compiled.instantiate(BATCH, params);
+            net.forward(x, 0, BATCH, false);
+            double[] out = (double[]) net.output();
+            for (int n = 0; n < BATCH; n++) {
+                for (int j = 0; j < units; j++) {
+                    double s = 0;
+                    for (int i = 0; i < INPUTS; i++) {
+                        if (x[n * INPUTS + i] != 0) {
+                            s = Math.fma(x[n * INPUTS + i], params[0][j * INPUTS + i], s);
+                        }
+                    }
+                    assertEquals(s + params[1][j], out[n * units + j], 0.0, units + " units, example " + n + " unit " + j);
+                }
+            }
+        }
+    }
+
     /** An example gives the same bits alone as among others, in every position of a block. */
     @Test
     void anExampleGivesTheSameBitsWhateverItsBlock() {
