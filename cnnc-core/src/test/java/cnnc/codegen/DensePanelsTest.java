@@ -2,7 +2,9 @@ package cnnc.codegen;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import cnnc.compile.CompiledNetwork;
@@ -168,6 +170,26 @@ class DensePanelsTest {
             assertArrayEquals((float[]) check.output(), (float[]) net.output(), backend + ": a weight changed between passes");
             assertNotEquals(Arrays.toString(changed), Arrays.toString((float[]) net.output()), backend + ": the change shows");
         }
+    }
+
+    /**
+     * A layer keeps all its panels only where they are few: a few units over many inputs would
+     * hold a vector's width of padding for every input (64 MB here), so it copies one panel a pass.
+     */
+    @Test
+    void onlySmallLayersKeepTheirPanels() {
+        String kept = source("input 784\ndense 500\n");
+        assertTrue(kept.contains("dense1Panel = new float[784 * (500 + 3 * SPECIES.length())]"), kept);
+        assertTrue(kept.contains("if (!layoutsCurrent)"), "the pack is skipped while the weights are held");
+        String single = source("input 1000000\ndense 2\n");
+        assertTrue(single.contains("dense1Panel = new float[1000000 * (2 > SPECIES.length() ? 4 : 1) * SPECIES.length()]"),
+                "one panel, one vector wide");
+        assertFalse(single.contains("layoutsCurrent"), "no layout to hold");
+    }
+
+    private static String source(String cnn) {
+        return JavaGenerator.generate(RandomNetworks.parse(cnn), JavaGenerator.DEFAULT_PACKAGE, "Net", Precision.FLOAT,
+                Backend.VECTOR).code();
     }
 
     /** Parameters drawn from a normal distribution of standard deviation 0.3. */

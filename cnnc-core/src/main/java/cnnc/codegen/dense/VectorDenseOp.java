@@ -43,11 +43,14 @@ public final class VectorDenseOp implements LayerOp {
     /** Units, or vectors of inputs, per tile. */
     private static final int WIDE = 4;
     /**
-     * Weights up to which a training class keeps every panel of a layer, so that inference passes
-     * over held weights copy them once (8 MB a layer and instance at most; VGG-16's first dense
-     * layer, 103 million, copies a panel at a time at every pass).
+     * Values up to which a training class keeps every panel of a layer, so that inference passes
+     * over held weights copy them once: 8 MB a layer and instance at most. VGG-16's first dense
+     * layer (103 million weights), or a layer of a few units over a million inputs, copies one
+     * panel at a time at every pass instead.
      */
     private static final long KEPT_PANELS = 1 << 21;
+    /** The widest vector of floats that {@link #KEPT_PANELS} reckons with (AVX-512's). */
+    private static final int LANES = 16;
 
     private final OpContext ctx;
     private final Step step;
@@ -77,15 +80,17 @@ public final class VectorDenseOp implements LayerOp {
         var scratch = new ArrayList<Scratch>(dense.bias() ? List.of() : ctx.zeroBias(out));
         scratch.add(Scratch.indexes(name + "Listed", blocks + " * " + in));
         scratch.add(Scratch.indexes(name + "Counts", blocks));
-        scratch.add(ctx.buffer("Panel", keepsPanels() ? in + " * (" + out + " + " + WIDE + " * SPECIES.length())"
-                : in + " * " + WIDE + " * SPECIES.length()"));
+        // kept panels end at most 3V units past the last unit (a last panel of four vectors holds
+        // more than one vector's worth); a single panel is one vector wide where that holds all units
+        scratch.add(ctx.buffer("Panel", keepsPanels() ? in + " * (" + out + " + " + (WIDE - 1) + " * SPECIES.length())"
+                : in + " * (" + out + " > SPECIES.length() ? " + WIDE + " : 1) * SPECIES.length()"));
         scratch.add(ctx.buffer("Lanes", WIDE + " * SPECIES.length()"));
         return scratch;
     }
 
     /** Whether every panel stays, for inference passes over held weights to reuse. */
     private boolean keepsPanels() {
-        return ctx.training() && (long) in * out <= KEPT_PANELS;
+        return ctx.training() && (long) in * (out + (WIDE - 1) * LANES) <= KEPT_PANELS;
     }
 
     @Override
