@@ -65,7 +65,11 @@ final class LayerTimes {
                     Method method = methods.get(m);
                     long start = System.nanoTime();
                     for (int call = 0; call < CALLS; call++) {
-                        method.invoke(net.target(), BATCH);
+                        if (method.getParameterCount() == 1) {
+                            method.invoke(net.target(), BATCH);
+                        } else {
+                            method.invoke(net.target(), BATCH, true);
+                        }
                     }
                     best[m] = Math.min(best[m], microsPerExample(start));
                 }
@@ -160,17 +164,24 @@ final class LayerTimes {
         return row.toString();
     }
 
-    /** Each layer's Forward and Backward method, in the network's order, where the class has one. */
+    /**
+     * Each layer's Forward and Backward method, in the network's order, where the class has one:
+     * {@code (int batch)}, or {@code (int batch, boolean training)} for a forward pass that has a
+     * training form (dropout, the vector backend's dense layers), which is timed training.
+     */
     private static List<Method> layerMethods(Object target, Network network) {
         var methods = new ArrayList<Method>();
         for (Layer layer : network.layers()) {
             for (String pass : new String[] {"Forward", "Backward"}) {
-                try {
-                    Method method = target.getClass().getDeclaredMethod(layer.name() + pass, int.class);
-                    method.setAccessible(true);
-                    methods.add(method);
-                } catch (NoSuchMethodException e) {
-                    // a layer with no code of its own, such as flatten, or one folded into another
+                for (Class<?>[] parameters : List.of(new Class<?>[] {int.class}, new Class<?>[] {int.class, boolean.class})) {
+                    try {
+                        Method method = target.getClass().getDeclaredMethod(layer.name() + pass, parameters);
+                        method.setAccessible(true);
+                        methods.add(method);
+                        break;
+                    } catch (NoSuchMethodException e) {
+                        // a layer with no code of its own, such as flatten, or one folded into another
+                    }
                 }
             }
         }
