@@ -175,26 +175,37 @@ public final class DenseOp implements LayerOp {
     }
 
     /**
+     * Declares {@code counter} and lists, from {@code list[at + 0]} on, the indexes i below
+     * {@code count} whose values {@code values[base + i]} are nonzero for any of the {@code bases};
+     * {@code counter} ends as how many. Without a branch: every index is stored and the count
+     * advanced by the comparison, joined with | rather than ||, since after a ReLU such a branch
+     * misses about every other time.
+     */
+    static void listNonzero(Code code, Precision p, String list, String at, String counter, String values, List<String> bases,
+            int count) {
+        var anyNonzero = new StringBuilder();
+        for (int e = 0; e < bases.size(); e++) {
+            anyNonzero.append(e == 0 ? "" : " | ").append(values).append("[").append(bases.get(e)).append(" + i] != ")
+                    .append(p.literal(0));
+        }
+        String nonzero = bases.size() > 1 ? "(" + anyNonzero + ")" : anyNonzero.toString();
+        code.line("int " + counter + " = 0")
+                .loop("i", count).line(list + "[" + at + counter + "] = i").line(counter + " += " + nonzero + " ? 1 : 0").close();
+    }
+
+    /**
      * Adds to each sum the rows of {@code rowsField} whose values are nonzero in any of its
      * examples, each scaled by its example's value, in row order and {@code rows} rows a pass:
      * each sum's element is then loaded and stored once per that many multiply-adds, and
      * {@code s + x0 * w0 + x1 * w1} adds in the same order as one row at a time. Example e's
      * {@code count} values start at {@code bases[e]} in {@code values}. The list of those rows is
-     * made without a branch (every index stored, the count advanced by the comparison, joined
-     * with | rather than ||): after a ReLU such a branch misses about every other time.
+     * made without a branch ({@link #listNonzero}).
      */
     private void addActiveRows(Code code, List<String> sums, List<String> bases, int rows, String values, int count,
             String rowsField, int rowLength) {
         String active = name + "Active";
-        var anyNonzero = new StringBuilder();
-        for (int e = 0; e < sums.size(); e++) {
-            anyNonzero.append(e == 0 ? "" : " | ").append(values).append("[").append(bases.get(e)).append(" + i] != ")
-                    .append(p.literal(0));
-        }
-        String nonzero = sums.size() > 1 ? "(" + anyNonzero + ")" : anyNonzero.toString();
-        code.line("int m = 0")
-                .loop("i", count).line(active + "[m] = i").line("m += " + nonzero + " ? 1 : 0").close()
-                .line("int k = 0")
+        listNonzero(code, p, active, "", "m", values, bases, count);
+        code.line("int k = 0")
                 .open("for (; k + " + (rows - 1) + " < m; k += " + rows + ")");
         for (int r = 0; r < rows; r++) {
             code.line("int i" + r + " = " + active + "[k + " + r + "]");

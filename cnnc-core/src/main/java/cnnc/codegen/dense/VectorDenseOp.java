@@ -254,29 +254,23 @@ public final class VectorDenseOp implements LayerOp {
 
     private MethodSpec forwardPanels() {
         String x = step.in().name();
-        String pk = p.keyword();
         var code = new Code();
         code.line("int V = SPECIES.length()");
         // each block of four examples lists the inputs that are nonzero in any of them (MNIST's
-        // background, ReLU's zeros) without a branch: every index is stored and the count grows
-        // by the comparison. A zero input adds nothing to a sum, so skipping it leaves the bits.
+        // background, ReLU's zeros). A zero input adds nothing to a sum, so skipping it leaves
+        // the bits as they were.
         code.line("int blocks = (batch + " + (EXAMPLES - 1) + ") / " + EXAMPLES)
                 .open("for (int block = 0; block < blocks; block++)")
                 .line("int n = block * " + EXAMPLES)
                 .line("int count = Math.min(" + EXAMPLES + ", batch - n)");
         exampleOffsets(code, "xo", in);
-        code.line("int lo = block * " + in).line("int listed = 0")
-                .open("for (int i = 0; i < " + in + "; i++)");
-        var nonzero = new StringBuilder();
+        code.line("int lo = block * " + in);
+        var offsets = new ArrayList<String>();
         for (int b = 0; b < EXAMPLES; b++) {
-            code.line(pk + " v" + b + " = " + x + "[xo" + b + " + i]");
-            nonzero.append(b == 0 ? "" : " | ").append("v").append(b).append(" != 0");
+            offsets.add("xo" + b);
         }
-        code.line(name + "Listed[lo + listed] = i");
-        code.line("listed += " + nonzero + " ? 1 : 0")
-                .close()
-                .line(name + "Counts[block] = listed")
-                .close();
+        DenseOp.listNonzero(code, p, name + "Listed", "lo + ", "listed", x, offsets, in);
+        code.line(name + "Counts[block] = listed").close();
         // units in panels of four vectors, each copied input-major once (its weight columns side
         // by side: about 200 KB for 784 inputs) and then used by every block of examples while it
         // is in the second-level cache; the last panel, zero-padded, is one vector wide if that is enough
