@@ -21,7 +21,7 @@ public record Evaluation(double loss, double accuracy, int[][] confusion, double
     public static Evaluation of(CompiledNetwork compiled, float[][] params, Dataset data, int threads, int positiveClass) {
         Targets targets = Targets.of(compiled.network(), data.classes(), positiveClass);
         double penalty = new Regularization(compiled.parameters()).penalty(params);
-        try (var net = new ParallelNetwork(compiled, params, BATCH_PER_THREAD * threads, threads, targets)) {
+        try (var net = evaluator(compiled, params, threads, targets)) {
             Evaluation e = over(net, data, Trainer.encode(data, targets), targets);
             return new Evaluation(e.loss() + penalty, e.accuracy(), e.confusion(), penalty);
         }
@@ -29,6 +29,11 @@ public record Evaluation(double loss, double accuracy, int[][] confusion, double
 
     public static Evaluation of(CompiledNetwork compiled, float[][] params, Dataset data, int threads) {
         return of(compiled, params, data, threads, 0);
+    }
+
+    /** The network an evaluation runs on: {@link #BATCH_PER_THREAD} examples a thread at once. */
+    static ParallelNetwork evaluator(CompiledNetwork compiled, float[][] params, int threads, Targets targets) {
+        return new ParallelNetwork(compiled, params, BATCH_PER_THREAD * threads, threads, targets);
     }
 
     /** Runs {@code data} through {@code net} in chunks of its capacity. */

@@ -17,7 +17,7 @@ public final class EvaluationPasses {
         Targets targets = Targets.of(compiled.network(), data.classes(), 0);
         float[] encoded = Trainer.encode(data, targets);
         double best = Double.MAX_VALUE;
-        try (var net = new ParallelNetwork(compiled, params, Evaluation.BATCH_PER_THREAD * threads, threads, targets)) {
+        try (var net = Evaluation.evaluator(compiled, params, threads, targets)) {
             for (int pass = 0; pass < warmUps + timed; pass++) {
                 long start = System.nanoTime();
                 Evaluation.over(net, data, encoded, targets);
