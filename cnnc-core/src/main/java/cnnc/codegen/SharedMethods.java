@@ -15,6 +15,11 @@ public final class SharedMethods {
     public static final String ADD_PRODUCTS = "addProducts";
     /** {@code sumLanes(row, n)}: the sum of row[0..n), in four partial sums. */
     public static final String SUM_LANES = "sumLanes";
+    /**
+     * {@code addInOrder(lanes, from, length)}: 0 + lanes[from] + lanes[from + 1] + ..., one after
+     * another: a vector's lanes summed as Java 17 sums them, on every Java (see the method).
+     */
+    public static final String ADD_IN_ORDER = "addInOrder";
     /** {@code larger(a, b)}: the larger of two values that are not negative, compared by their bits. */
     public static final String LARGER = "larger";
     /** {@code tanh(v)}: tanh of a float, as a rational function C2 vectorizes (float precision only). */
@@ -44,6 +49,19 @@ public final class SharedMethods {
                 code.line("return sum");
                 return method.returns(p.type()).addParameter(p.arrayType(), "row").addParameter(int.class, "length")
                         .addJavadoc("The sum of the first {@code length} lanes of {@code row}.\n")
+                        .addCode(code.build()).build();
+            case ADD_IN_ORDER:
+                code.line(p.keyword() + " sum = " + p.literal(0))
+                        .loop("i", "length").line("sum += lanes[from + i]").close()
+                        .line("return sum");
+                return method.returns(p.type()).addParameter(p.arrayType(), "lanes").addParameter(int.class, "from")
+                        .addParameter(int.class, "length")
+                        .addJavadoc("The sum of lanes[from] to lanes[from + length - 1], added one after another to 0.\n"
+                                + "\n"
+                                + "<p>{@code reduceLanes(ADD)} would do, but the Vector API leaves its order open. Java 17\n"
+                                + "adds the lanes in this order whether compiled or not; Java 25's C2 adds them in\n"
+                                + "another order than its interpreter, so a run's bits would depend on when C2 compiled\n"
+                                + "each method. Stored and added here, a vector's sum has Java 17's bits on every Java.\n")
                         .addCode(code.build()).build();
             case LARGER:
                 String bits = p == Precision.FLOAT ? "Float.floatToRawIntBits" : "Double.doubleToRawLongBits";

@@ -7,6 +7,7 @@ import cnnc.codegen.LayerOp;
 import cnnc.codegen.OpContext;
 import cnnc.codegen.Precision;
 import cnnc.codegen.Scratch;
+import cnnc.codegen.SharedMethods;
 import cnnc.codegen.VectorTypes;
 import cnnc.codegen.conv.ConvPieces.BiasGradient;
 import cnnc.model.Layer;
@@ -82,6 +83,11 @@ public final class VectorConvOp implements LayerOp {
             scratch.add(ctx.rows("InputGradWide", g.c(), g.gradWideName() + slack));
         }
         return scratch;
+    }
+
+    @Override
+    public List<String> sharedMethods() {
+        return ctx.training() ? List.of(SharedMethods.ADD_IN_ORDER) : List.of();
     }
 
     /** Copies example n's input planes into the zero-bordered source buffer (the border is never written). */
@@ -375,13 +381,13 @@ public final class VectorConvOp implements LayerOp {
     /** Adds the vector sums up into the weight and bias gradients, once per batch. */
     private MethodSpec reduceSums() {
         var code = new Code();
-        String reduce = ".reduceLanes(jdk.incubator.vector.VectorOperators.ADD)";
+        String add = SharedMethods.ADD_IN_ORDER;
         code.line("int V = SPECIES.length()");
         code.loop("r", g.k() * g.c() * g.taps())
-                .line(weight + "Grad[r] += " + vt + ".fromArray(SPECIES, " + name + "WeightSums, r * V)" + reduce)
+                .line(weight + "Grad[r] += " + add + "(" + name + "WeightSums, r * V, V)")
                 .close();
         code.loop("r", g.k())
-                .line(bias + "Grad[r] += " + vt + ".fromArray(SPECIES, " + name + "BiasSums, r * V)" + reduce)
+                .line(bias + "Grad[r] += " + add + "(" + name + "BiasSums, r * V, V)")
                 .close();
         return MethodSpec.methodBuilder(name + "ReduceSums").addModifiers(javax.lang.model.element.Modifier.PRIVATE)
                 .addJavadoc("Adds each weight's and bias's vector sum up into its gradient.\n")

@@ -1,7 +1,6 @@
 package cnnc.codegen.dense;
 
 import cnnc.codegen.Activations;
-import cnnc.codegen.Backend;
 import cnnc.codegen.Code;
 import cnnc.codegen.LayerOp;
 import cnnc.codegen.OpContext;
@@ -84,7 +83,7 @@ public final class VectorDenseOp implements LayerOp {
         // more than one vector's worth); a single panel is one vector wide where that holds all units
         scratch.add(ctx.buffer("Panel", keepsPanels() ? in + " * (" + out + " + " + (WIDE - 1) + " * SPECIES.length())"
                 : in + " * (" + out + " > SPECIES.length() ? " + WIDE + " : 1) * SPECIES.length()"));
-        scratch.add(ctx.buffer("Lanes", WIDE + " * SPECIES.length()"));
+        scratch.add(ctx.buffer("Lanes", (ctx.training() ? EXAMPLES * WIDE : WIDE) + " * SPECIES.length()"));
         return scratch;
     }
 
@@ -219,11 +218,22 @@ public final class VectorDenseOp implements LayerOp {
             }
         }
         code.close();
+        // each sum's lanes added in order, as Java 17 adds them (SharedMethods.ADD_IN_ORDER says
+        // why), all the tile's sums in one loop so that their chains of additions overlap
+        String lanes = name + "Lanes";
         for (int b = 0; b < EXAMPLES; b++) {
             for (int u = 0; u < units; u++) {
-                code.line(p.keyword() + " s" + b + u + " = a" + b + u + ".reduceLanes(" + Backend.VECTOR_MODULE + ".VectorOperators.ADD)");
+                code.line("a" + b + u + ".intoArray(" + lanes + ", " + (b * units + u) + " * V)");
+                code.line(p.keyword() + " s" + b + u + " = " + p.literal(0));
             }
         }
+        code.open("for (int l = 0; l < V; l++)");
+        for (int b = 0; b < EXAMPLES; b++) {
+            for (int u = 0; u < units; u++) {
+                code.line("s" + b + u + " += " + lanes + "[" + (b * units + u) + " * V + l]");
+            }
+        }
+        code.close();
         code.open("for (; i < " + in + "; i++)");
         for (int u = 0; u < units; u++) {
             code.line(p.keyword() + " v" + u + " = " + weight + "[w" + u + " + i]");
