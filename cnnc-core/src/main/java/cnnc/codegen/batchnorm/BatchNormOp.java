@@ -213,16 +213,11 @@ public final class BatchNormOp implements LayerOp {
         String doc = batchStatistics
                 ? "Forward pass: normalized with the batch's statistics while training, else with the running averages."
                 : "Forward pass: normalized with the running averages.";
-        if (!batchStatistics) {
-            return ctx.method("Forward", doc, code.build());
+        var method = ctx.method("Forward", doc);
+        if (batchStatistics) {
+            method.addParameter(boolean.class, "training");
         }
-        return MethodSpec.methodBuilder(name + "Forward")
-                .addModifiers(Modifier.PRIVATE)
-                .addParameter(int.class, "batch")
-                .addParameter(boolean.class, "training")
-                .addJavadoc(doc + "\n\n<p>{@code $L} at line $L: $L -> $L.\n", bn.source(), bn.span().line(), bn.in().text(),
-                        bn.out().text())
-                .addCode(code.build()).build();
+        return method.addCode(code.build()).build();
     }
 
     private MethodSpec backwardSums() {
