@@ -37,9 +37,20 @@ public enum Precision {
         return this == FLOAT ? Float.toString((float) value) + "f" : Double.toString(value);
     }
 
-    /** A call to a Math function returning double, narrowed when needed: {@code (float) Math.exp(x)}. */
+    /**
+     * The class whose exp, log and tanh the generated code calls. The float64 twins call
+     * StrictMath, whose results are the same on every Java: Math may use the JIT's own versions
+     * (Java 24 added one for tanh on x86, which failed a gradient check that fdlibm's tanh
+     * passes), and a finite-difference check with tight tolerances must not depend on which
+     * Java runs it.
+     */
+    public String mathClass() {
+        return this == FLOAT ? "Math" : "StrictMath";
+    }
+
+    /** A call to a {@link #mathClass} function returning double, narrowed when needed: {@code (float) Math.exp(x)}. */
     public String math(String function, String argument) {
-        String call = "Math." + function + "(" + argument + ")";
+        String call = mathClass() + "." + function + "(" + argument + ")";
         return this == FLOAT ? "(float) " + call : call;
     }
 }
