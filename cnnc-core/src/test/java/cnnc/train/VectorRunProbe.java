@@ -16,12 +16,14 @@ import java.util.List;
  * weights' bits: what {@link SameBitsOnEveryJavaTest} compares across JVMs and JIT settings.
  */
 public final class VectorRunProbe {
-    /** Convolutions, pooling, batchnorm, dropout and dense layers between them. */
+    /** Convolutions, max and average pooling, batchnorm, dropout, dense layers and every activation. */
     static final List<String[]> RUNS = List.of(
             new String[] {"lab", TrainingFixtures.LAB},
             new String[] {"batchnorm", "input 28x28x1\nconv 6 3x3 relu\nbatchnorm\npool 2x2\nflatten\n"
                     + "dense 32 relu\ndropout 0.3\ndense 10 softmax\n"},
-            new String[] {"dense", "input 28x28x1\nflatten\ndense 40 relu\ndropout 0.2\ndense 10 softmax\n"});
+            new String[] {"dense", "input 28x28x1\nflatten\ndense 40 relu\ndropout 0.2\ndense 10 softmax\n"},
+            new String[] {"activations", "input 28x28x1\nconv 4 3x3 tanh\npool avg 2x2\nconv 4 3x3 leakyrelu 0.1\n"
+                    + "pool max global\ndense 16 elu\ndense 8 sigmoid\ndense 10 softmax\n"});
 
     private VectorRunProbe() {}
 
