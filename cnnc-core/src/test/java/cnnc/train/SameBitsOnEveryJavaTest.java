@@ -110,13 +110,26 @@ class SameBitsOnEveryJavaTest {
         var seen = new ArrayList<Path>(List.of(self));
         for (Path home : candidates) {
             Path java = home.resolve("bin").resolve("java");
-            if (!Files.isExecutable(java) || seen.contains(home.toRealPath()) || featureVersion(home) < 17) {
+            if (!Files.isExecutable(java) || seen.contains(home.toRealPath()) || featureVersion(home) < 17
+                    || !hasVectorModule(java)) {
                 continue;
             }
             seen.add(home.toRealPath());
             javas.add(java);
         }
         return javas;
+    }
+
+    /** Whether that Java's runtime holds the incubating Vector API (a runtime made with jlink may not). */
+    private static boolean hasVectorModule(Path java) throws IOException {
+        Process process = new ProcessBuilder(java.toString(), "--list-modules").redirectErrorStream(true).start();
+        String modules = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            return process.waitFor() == 0 && modules.contains("jdk.incubator.vector@");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** The feature version in the home's release file (JAVA_VERSION="25.0.3"), or 0. */
